@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "checkup",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CheckupKit", targets: ["CheckupKit"]),
+        .executable(name: "checkup", targets: ["checkup"]),
+    ],
+    targets: [
+        // libcurl (Debian: libcurl4-openssl-dev) for HTTP, TCP, TLS and SMTP.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // OpenSSL's libcrypto (Debian: libssl-dev) for SHA-256, HMAC and certificates.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "CheckupKit",
+            dependencies: ["CCurl", "COpenSSL"]
+        ),
+        .executableTarget(
+            name: "checkup",
+            dependencies: ["CheckupKit"]
+        ),
+        .testTarget(
+            name: "CheckupKitTests",
+            dependencies: ["CheckupKit"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,28 @@
+/// Something that can check an endpoint and say how it is.
+///
+/// Implement it to add your own kind of check. `check()` reports a failed probe as a value (a
+/// result that is down, with each attempt's error) and throws only when the checker itself is
+/// misconfigured, as in the original.
+public protocol Checker: Sendable {
+    /// The name shown for this check; becomes the result's `title`.
+    var name: String { get }
+    /// Checks the endpoint once (with as many attempts as configured) and concludes a result.
+    func check() async throws -> CheckResult
+}
+
+extension Checker {
+    /// Runs `attempts` attempts in sequence with `spacing` between them; an attempt never runs
+    /// after the task is cancelled.
+    func runAttempts(_ attempts: Int, spacing: Duration, _ attempt: () async -> Attempt) async -> [Attempt] {
+        var times: [Attempt] = []
+        for i in 0..<max(1, attempts) {
+            if Task.isCancelled { break }
+            if i > 0, spacing > .zero {
+                try? await Task.sleep(for: spacing)
+                if Task.isCancelled { break }
+            }
+            times.append(await attempt())
+        }
+        return times
+    }
+}

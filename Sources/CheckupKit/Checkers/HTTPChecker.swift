@@ -1,0 +1,189 @@
+import Foundation
+
+/// Checks an HTTP or HTTPS endpoint with GET requests through libcurl.
+///
+/// Each attempt uses a new connection and does not follow redirects: a 3xx response is judged
+/// against `upStatus` like any other. The round-trip time runs until the response headers
+/// arrive; the body is read only when `mustContain` or `mustNotContain` is set.
+public struct HTTPChecker: Checker, Equatable {
+    /// The name of the endpoint (`endpoint_name`).
+    public var name: String
+    /// The URL to GET (`endpoint_url`).
+    public var url: String
+    /// The only status code that counts as up (`up_status`); 0 accepts 200 to 204.
+    public var upStatus: Int
+    /// Above this median round-trip time the endpoint is degraded (`threshold_rtt`); zero for none.
+    public var thresholdRTT: Duration
+    /// Text the body must contain (`must_contain`).
+    public var mustContain: String
+    /// Text the body must not contain (`must_not_contain`).
+    public var mustNotContain: String
+    /// How many requests to make (`attempts`); values below 1 mean 1.
+    public var attempts: Int
+    /// Pause between attempts (`attempt_spacing`).
+    public var attemptSpacing: Duration
+    /// Request headers (`headers`), each value list sent joined by `", "`. A `Host` header
+    /// sets the virtual host.
+    public var headers: [String: [String]]
+    /// Limit for each attempt (`timeout`, checkup's extension); zero means 10 seconds.
+    public var timeout: Duration
+    /// Accept any certificate (`tls_skip_verify`, checkup's extension).
+    public var tlsSkipVerify: Bool
+    /// A PEM file of CA certificates to trust instead of the system's (`tls_ca_file`, checkup's extension).
+    public var tlsCAFile: String
+
+    /// The timeout used when none is configured.
+    public static let defaultTimeout: Duration = .seconds(10)
+
+    /// Creates an HTTP checker.
+    public init(name: String, url: String, upStatus: Int = 0, thresholdRTT: Duration = .zero,
+                mustContain: String = "", mustNotContain: String = "", attempts: Int = 1,
+                attemptSpacing: Duration = .zero, headers: [String: [String]] = [:],
+                timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "") {
+        self.name = name
+        self.url = url
+        self.upStatus = upStatus
+        self.thresholdRTT = thresholdRTT
+        self.mustContain = mustContain
+        self.mustNotContain = mustNotContain
+        self.attempts = attempts
+        self.attemptSpacing = attemptSpacing
+        self.headers = headers
+        self.timeout = timeout
+        self.tlsSkipVerify = tlsSkipVerify
+        self.tlsCAFile = tlsCAFile
+    }
+
+    /// Checks the endpoint.
+    /// - Throws: `CheckupError` (`.config`) when the URL is not an http(s) URL or a setting is negative.
+    public func check() async throws -> CheckResult {
+        if let problem = Self.urlProblem(url) { throw CheckupError(.config, "\(name): endpoint_url: \(problem)") }
+        if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
+        let request = makeRequest()
+        let started = CheckResult.now()
+        let times = await runAttempts(attempts, spacing: attemptSpacing) { await attempt(request) }
+        var result = CheckResult(title: name, endpoint: url, timestamp: started, times: times, threshold: thresholdRTT)
+        result.conclude()
+        return result
+    }
+
+    func makeRequest() -> TransferRequest {
+        var request = TransferRequest(url: url)
+        request.headers = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
+        request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
+        request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty
+        request.tlsSkipVerify = tlsSkipVerify
+        request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
+        return request
+    }
+
+    private func attempt(_ request: TransferRequest) async -> Attempt {
+        let response: TransferResponse
+        do {
+            response = try await CurlEngine.shared.perform(request)
+        } catch {
+            return Attempt(rtt: .zero, error: "check cancelled")
+        }
+        var attempt = Attempt(response: response)
+        guard response.succeeded else {
+            attempt.error = response.errorMessage
+            return attempt
+        }
+        let accepted = upStatus > 0 ? response.status == upStatus : (200...204).contains(response.status)
+        if !accepted {
+            attempt.error = "response status \(HTTPStatus.text(response.status, reason: response.reason))"
+            return attempt
+        }
+        if request.captureBody {
+            let body = String(decoding: response.body, as: UTF8.self)
+            if !mustContain.isEmpty, !body.contains(mustContain) {
+                attempt.error = "response does not contain '\(mustContain)'"
+            } else if !mustNotContain.isEmpty, body.contains(mustNotContain) {
+                attempt.error = "response contains '\(mustNotContain)'"
+            }
+        }
+        return attempt
+    }
+
+    /// Why `url` cannot be checked, or nil when it is a usable http(s) URL.
+    static func urlProblem(_ url: String) -> String? {
+        let quoted = JSONValue.string(url).shortText
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https" else {
+            return "\(quoted) is not an http(s) URL"
+        }
+        guard let host = components.host, !host.isEmpty else { return "\(quoted) has no host" }
+        return nil
+    }
+}
+
+extension Attempt {
+    /// The round-trip time and per-phase times of a libcurl transfer.
+    init(response r: TransferResponse) {
+        // Until the response headers arrived; for a failed transfer, until it failed.
+        let rtt = r.startTransferTime > .zero ? r.startTransferTime : r.totalTime
+        func phase(_ end: Duration, after start: Duration) -> Duration? { end > start ? end - start : nil }
+        let connected = r.appConnectTime > .zero ? r.appConnectTime : r.connectTime
+        self.init(rtt: rtt,
+                  nameLookup: r.nameLookupTime > .zero ? r.nameLookupTime : nil,
+                  connect: r.connectTime > .zero ? phase(r.connectTime, after: r.nameLookupTime) : nil,
+                  tlsHandshake: r.appConnectTime > .zero ? phase(r.appConnectTime, after: r.connectTime) : nil,
+                  firstByte: r.startTransferTime > .zero ? phase(r.startTransferTime, after: connected) : nil)
+    }
+}
+
+extension HTTPChecker: JSONConfigurable {
+    static let typeName = "http"
+
+    var configObject: JSONObject {
+        var w = ConfigWriter()
+        w.string("endpoint_name", name, omitEmpty: false)
+        w.string("endpoint_url", url, omitEmpty: false)
+        w.int("up_status", upStatus)
+        w.duration("threshold_rtt", thresholdRTT)
+        w.string("must_contain", mustContain)
+        w.string("must_not_contain", mustNotContain)
+        w.int("attempts", attempts)
+        w.duration("attempt_spacing", attemptSpacing)
+        w.stringListMap("headers", headers)
+        w.duration("timeout", timeout)
+        w.bool("tls_skip_verify", tlsSkipVerify)
+        w.string("tls_ca_file", tlsCAFile)
+        return w.object
+    }
+
+    init(config c: ConfigReader) throws(CheckupError) {
+        let url = try c.requiredString("endpoint_url")
+        if let problem = Self.urlProblem(url) { throw c.error("endpoint_url", problem) }
+        let upStatus = try c.nonNegativeInt("up_status")
+        if upStatus != 0 && !(100...599).contains(upStatus) {
+            throw c.error("up_status", "\(upStatus) is not an HTTP status code")
+        }
+        self.init(name: try c.string("endpoint_name") ?? "", url: url, upStatus: upStatus,
+                  thresholdRTT: try c.duration("threshold_rtt"), mustContain: try c.string("must_contain") ?? "",
+                  mustNotContain: try c.string("must_not_contain") ?? "", attempts: try c.nonNegativeInt("attempts"),
+                  attemptSpacing: try c.duration("attempt_spacing"), headers: try c.stringListMap("headers"),
+                  timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
+                  tlsCAFile: try c.string("tls_ca_file") ?? "")
+    }
+}
+
+/// Status texts for responses whose status line carries none (HTTP/2 and later), as Go's `StatusText`.
+enum HTTPStatus {
+    static func text(_ code: Int, reason: String) -> String {
+        let r = reason.isEmpty ? (phrases[code] ?? "") : reason
+        return r.isEmpty ? "\(code)" : "\(code) \(r)"
+    }
+
+    static let phrases: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted",
+        203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
+        403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+        408: "Request Timeout", 409: "Conflict", 410: "Gone", 412: "Precondition Failed",
+        413: "Request Entity Too Large", 415: "Unsupported Media Type", 418: "I'm a teapot",
+        429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+        503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+    ]
+}

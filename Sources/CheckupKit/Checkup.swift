@@ -1,0 +1,169 @@
+import Foundation
+
+/// The version of checkup.
+public let checkupVersion = "0.1.0"
+
+/// Where the library reports what happens in the background, e.g. a notifier that failed or a
+/// round of `checkAndStoreEvery` that could not store. The library itself never prints.
+public struct LogSink: Sendable {
+    /// Receives one line.
+    public var write: @Sendable (String) -> Void
+
+    /// Creates a sink that passes each line to `write`.
+    public init(_ write: @escaping @Sendable (String) -> Void) { self.write = write }
+
+    /// Drops every line.
+    public static let discard = LogSink { _ in }
+}
+
+/// A set of checkers and where their results go: the heart of checkup.
+///
+/// ```swift
+/// let checkup = Checkup(
+///     checkers: [HTTPChecker(name: "Website", url: "https://example.com", attempts: 5)],
+///     storage: FileSystemStorage(directory: "checks"))
+/// let results = try await checkup.checkAndStore()
+/// ```
+public struct Checkup: Sendable {
+    /// The checkers, run in order of this list (results come back in the same order).
+    public var checkers: [any Checker]
+    /// How many checkers run at once (`concurrent_checks`); 0 means `defaultConcurrentChecks`.
+    public var concurrentChecks: Int
+    /// When set, every result's timestamp is replaced by this time (`timestamp`), so that
+    /// results from several nodes line up.
+    public var timestamp: Date?
+    /// Where results are stored (`storage`).
+    public var storage: (any Storage)?
+    /// Who is told about every round (`notifiers`).
+    public var notifiers: [any Notifier]
+    /// Where background problems are reported.
+    public var log: LogSink
+
+    /// The discriminator key the storage was read with (`type`, or the 2016 `provider`),
+    /// written back the same way.
+    var storageTypeKey = "type"
+
+    /// The number of checkers run at once when `concurrentChecks` is 0, as in the original.
+    public static let defaultConcurrentChecks = 5
+
+    /// Creates a checkup.
+    public init(checkers: [any Checker], concurrentChecks: Int = 0, timestamp: Date? = nil,
+                storage: (any Storage)? = nil, notifiers: [any Notifier] = [], log: LogSink = .discard) {
+        self.checkers = checkers
+        self.concurrentChecks = concurrentChecks
+        self.timestamp = timestamp
+        self.storage = storage
+        self.notifiers = notifiers
+        self.log = log
+    }
+
+    /// Runs every checker once, `concurrentChecks` at a time, and returns their results in the
+    /// order of `checkers`; then tells every notifier.
+    /// - Throws: `CheckupError` (`.config`) for a negative `concurrentChecks`, or (`.check`) with
+    ///   the checkers' own errors joined by `"; "`.
+    public func check() async throws -> [CheckResult] {
+        guard concurrentChecks >= 0 else {
+            throw CheckupError(.config, "concurrent_checks: \(concurrentChecks) is negative (must be 0 for the default, or more)")
+        }
+        let limit = concurrentChecks == 0 ? Self.defaultConcurrentChecks : concurrentChecks
+        var outcomes = [Result<CheckResult, any Error>?](repeating: nil, count: checkers.count)
+        await withTaskGroup(of: (Int, Result<CheckResult, any Error>).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < checkers.count else { return }
+                let index = next
+                let checker = checkers[index]
+                next += 1
+                group.addTask {
+                    do { return (index, .success(try await checker.check())) } catch { return (index, .failure(error)) }
+                }
+            }
+            for _ in 0..<min(limit, checkers.count) { startNext() }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                startNext()
+            }
+        }
+        var results: [CheckResult] = []
+        var errors: [String] = []
+        for case let outcome? in outcomes {
+            switch outcome {
+            case .success(let result): results.append(result)
+            case .failure(let error): errors.append("\(error)")
+            }
+        }
+        if !errors.isEmpty { throw CheckupError(.check, errors.joined(separator: "; ")) }
+        if let timestamp {
+            let ns = Int64((timestamp.timeIntervalSince1970 * 1_000_000).rounded()) * 1_000
+            for i in results.indices { results[i].timestamp = ns }
+        }
+        try Task.checkCancellation()
+        await notify(results)
+        return results
+    }
+
+    /// Tells every notifier about `results`; a failure is logged and does not stop the others.
+    func notify(_ results: [CheckResult]) async {
+        for notifier in notifiers {
+            do {
+                try await notifier.notify(results)
+            } catch {
+                log.write("ERROR sending notifications for \(notifier.typeName): \(error)")
+            }
+        }
+    }
+
+    /// Checks, stores the results, then runs the storage's maintenance if it has any.
+    /// - Returns: the stored results.
+    /// - Throws: `CheckupError` when there is no storage or a step fails; `CancellationError`
+    ///   when the task was cancelled before storing (a cancelled round is never stored).
+    @discardableResult
+    public func checkAndStore() async throws -> [CheckResult] {
+        guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
+        let results = try await check()
+        try Task.checkCancellation()
+        try await storage.store(results)
+        if let maintainer = storage as? any Maintainer {
+            try await maintainer.maintain()
+        }
+        return results
+    }
+
+    /// Runs `checkAndStore()` now and then once every `interval` until stopped. Rounds never
+    /// overlap; a round that overruns skips the ticks it missed. Errors are written to `log`.
+    /// - Returns: a handle that stops the loop.
+    public func checkAndStoreEvery(_ interval: Duration, clock: ContinuousClock = ContinuousClock()) -> CheckupSchedule {
+        let checkup = self
+        let task = Task {
+            var next = clock.now
+            while !Task.isCancelled {
+                do {
+                    try await checkup.checkAndStore()
+                } catch is CancellationError {
+                    break
+                } catch {
+                    checkup.log.write("\(error)")
+                }
+                next = next.advanced(by: interval)
+                let now = clock.now
+                while next < now { next = next.advanced(by: interval) }
+                do { try await Task.sleep(until: next, clock: clock) } catch { break }
+            }
+        }
+        return CheckupSchedule(task: task)
+    }
+}
+
+/// A running `checkAndStoreEvery` loop.
+public final class CheckupSchedule: Sendable {
+    private let task: Task<Void, Never>
+
+    init(task: Task<Void, Never>) { self.task = task }
+
+    /// Stops the loop. A round in progress is abandoned: its checks are cancelled and its
+    /// results are not stored; a store already under way completes.
+    public func stop() { task.cancel() }
+
+    /// Waits until the loop has ended (after `stop()`).
+    public func wait() async { await task.value }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+// Reading and writing `checkup.json`, symmetric with the Go original's `UnmarshalJSON` and
+// `MarshalJSON`: same keys, same order, same discriminators.
+
+extension Checkup {
+    /// The checker types `checkup.json` can name, by their `"type"`.
+    static let checkerTypes: [String: any JSONConfigurable.Type] = [
+        HTTPChecker.typeName: HTTPChecker.self,
+    ]
+    /// The storage types, by their `"type"` (or 2016 `"provider"`).
+    static let storageTypes: [String: any JSONConfigurable.Type] = [
+        FileSystemStorage.typeName: FileSystemStorage.self,
+        S3Storage.typeName: S3Storage.self,
+    ]
+    /// Types the original knows that checkup does not (yet) run, for a clearer error.
+    static let laterCheckerTypes: Set = ["tcp", "dns", "tls", "exec"]
+    static let laterNotifierTypes: Set = ["slack", "mail", "mailgun", "pushover", "discord"]
+    static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
+
+    /// Loads a checkup from a `checkup.json` file.
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - environment: values for `$VAR` and `${VAR}` in string values.
+    /// - Throws: `CheckupError` (`.config`) naming the file, the key path and what is wrong.
+    public init(configFile path: String,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let name = (path as NSString).lastPathComponent
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckupError(.config, "\(path): no such file (use -c to name the config file)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckupError(.config, "\(path): cannot be read")
+        }
+        try self.init(configData: data, source: name, environment: environment)
+    }
+
+    /// Reads a checkup from the text of a `checkup.json`.
+    /// - Parameters:
+    ///   - configData: the JSON.
+    ///   - source: the name used in error messages.
+    ///   - environment: values for `$VAR` and `${VAR}` in string values.
+    /// - Throws: `CheckupError` (`.config`) naming the key path and what is wrong.
+    public init(configData: Data, source: String = "checkup.json",
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let value: JSONValue
+        do { value = try JSONValue.parse(configData) } catch {
+            throw CheckupError(.config, "\(source): \((error as? JSONValue.ParseError)?.message ?? "invalid JSON")")
+        }
+        guard let top = value.objectValue else {
+            throw CheckupError(.config, "\(source): is \(value.kindName), expected a JSON object")
+        }
+        let c = ConfigReader(object: top, path: "", file: source, environment: environment)
+        self.init(checkers: [])
+
+        concurrentChecks = try c.nonNegativeInt("concurrent_checks")
+        if let text = try c.string("timestamp"), text != RFC3339.zero, !text.isEmpty {
+            guard let ns = RFC3339.parse(text) else {
+                throw c.error("timestamp", "\(JSONValue.string(text).shortText) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
+            }
+            timestamp = Date(timeIntervalSince1970: Double(ns / 1_000) / 1_000_000)
+        }
+
+        for (i, element) in try Self.elements(c, "checkers").enumerated() {
+            let reader = c.child(element, at: "checkers[\(i)]")
+            let type = try Self.discriminator(reader, keys: ["type"], kind: "checker",
+                                              known: Self.checkerTypes.keys.sorted(), later: Self.laterCheckerTypes)
+            // The discriminator was looked up in checkerTypes, and all of them are checkers.
+            checkers.append(try Self.checkerTypes[type.value]!.init(config: reader) as! any Checker)
+        }
+
+        if case .object(let object)? = top["storage"] {
+            let reader = c.child(object, at: "storage")
+            let type = try Self.discriminator(reader, keys: ["type", "provider"], kind: "storage",
+                                              known: Self.storageTypes.keys.sorted(), later: Self.foreignStorageTypes)
+            storage = try Self.storageTypes[type.value]!.init(config: reader) as? any Storage  // all are Storage
+            storageTypeKey = type.key
+        } else if let other = top["storage"], other != .null {
+            throw c.error("storage", "is \(other.kindName), expected an object")
+        }
+
+        var notifierElements: [(JSONObject, String)] = []
+        if case .object(let object)? = top["notifier"] { notifierElements.append((object, "notifier")) }
+        for (i, element) in try Self.elements(c, "notifiers").enumerated() {
+            notifierElements.append((element, "notifiers[\(i)]"))
+        }
+        for (object, path) in notifierElements {
+            let reader = c.child(object, at: path)
+            _ = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier", known: [],
+                                       later: Self.laterNotifierTypes)
+        }
+    }
+
+    /// The objects of an array key such as `checkers`.
+    private static func elements(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [JSONObject] {
+        switch c.object[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            var out: [JSONObject] = []
+            for (i, item) in items.enumerated() {
+                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "is \(item.kindName), expected an object") }
+                out.append(o)
+            }
+            return out
+        case let other?: throw c.error(key, "is \(other.kindName), expected an array")
+        }
+    }
+
+    /// Reads an element's type discriminator and checks that checkup knows it.
+    private static func discriminator(_ c: ConfigReader, keys: [String], kind: String, known: [String],
+                                      later: Set<String>) throws(CheckupError) -> (key: String, value: String) {
+        guard let key = keys.first(where: { c.object[$0] != nil }) else {
+            let list = known.isEmpty ? "" : " (one of: \(known.joined(separator: ", ")))"
+            throw c.error(keys[0], "is missing; say which \(kind) this is\(list)")
+        }
+        let value = try c.string(key) ?? ""
+        if known.contains(value) { return (key, value) }
+        if later.contains(value) {
+            throw c.error(key, "\"\(value)\" is a \(kind) type of the original checkup that this build does not support yet")
+        }
+        let list = known.isEmpty ? "" : " (one of: \(known.joined(separator: ", ")))"
+        throw c.error(key, "\(JSONValue.string(value).shortText) is not a known \(kind) type\(list)")
+    }
+
+    /// The JSON of this checkup as the Go original writes it: keys `notifiers`, `storage`,
+    /// `checkers`, `concurrent_checks`, `timestamp`, each element led by its `"type"`, no trailing
+    /// newline. Reading it back gives an equal checkup.
+    /// - Throws: `CheckupError` (`.config`) when a checker, storage or notifier is a custom type
+    ///   that has no JSON form.
+    public func configData() throws -> Data {
+        var top = JSONObject()
+        if let storage {
+            guard let configurable = storage as? any JSONConfigurable else {
+                throw CheckupError(.config, "storage: \(type(of: storage)) cannot be written to checkup.json")
+            }
+            top.append("storage", .object(Self.element(configurable, key: storageTypeKey)))
+        }
+        if !checkers.isEmpty {
+            var list: [JSONValue] = []
+            for (i, checker) in checkers.enumerated() {
+                guard let configurable = checker as? any JSONConfigurable else {
+                    throw CheckupError(.config, "checkers[\(i)]: \(type(of: checker)) cannot be written to checkup.json")
+                }
+                list.append(.object(Self.element(configurable, key: "type")))
+            }
+            top.append("checkers", .array(list))
+        }
+        if concurrentChecks != 0 { top.append("concurrent_checks", .int(Int64(concurrentChecks))) }
+        if let timestamp {
+            top.append("timestamp", .string(RFC3339.format(Int64((timestamp.timeIntervalSince1970 * 1_000_000).rounded()) * 1_000)))
+        } else {
+            top.append("timestamp", .string(RFC3339.zero))
+        }
+        return JSONValue.object(top).encoded()
+    }
+
+    private static func element(_ value: any JSONConfigurable, key: String) -> JSONObject {
+        JSONObject([(key, .string(type(of: value).typeName))] + value.configObject.pairs)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+
+/// Reads one JSON object of `checkup.json` with errors that name the file and the key path:
+/// `checkup.json: checkers[2].endpoint_url: "htp://x" is not an http(s) URL`.
+struct ConfigReader {
+    let object: JSONObject
+    /// Where `object` sits, e.g. `checkers[2]` or `storage`; empty at the top level.
+    let path: String
+    let file: String
+    let environment: [String: String]
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// An error about `key` (or about this object itself when `key` is nil).
+    func error(_ key: String?, _ message: String) -> CheckupError {
+        let at = key.map(keyPath) ?? path
+        return CheckupError(.config, at.isEmpty ? "\(file): \(message)" : "\(file): \(at): \(message)")
+    }
+
+    func child(_ object: JSONObject, at path: String) -> ConfigReader {
+        ConfigReader(object: object, path: path, file: file, environment: environment)
+    }
+
+    private func value(_ key: String) -> JSONValue? {
+        switch object[key] {
+        case nil, .null?: nil
+        case let v?: v
+        }
+    }
+
+    /// A string value with `$VAR` and `${VAR}` replaced from the environment (`$$` is a literal `$`).
+    func string(_ key: String) throws(CheckupError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard case .string(let s) = v else { throw error(key, "is \(v.kindName), expected a string") }
+        return try substitute(s, key: key)
+    }
+
+    func requiredString(_ key: String) throws(CheckupError) -> String {
+        guard let s = try string(key), !s.isEmpty else { throw error(key, "is missing; it is required") }
+        return s
+    }
+
+    func bool(_ key: String) throws(CheckupError) -> Bool {
+        guard let v = value(key) else { return false }
+        guard case .bool(let b) = v else { throw error(key, "is \(v.kindName), expected true or false") }
+        return b
+    }
+
+    func int(_ key: String) throws(CheckupError) -> Int? {
+        guard let v = value(key) else { return nil }
+        switch v {
+        case .int(let i): return Int(i)
+        case .double(let d) where d == d.rounded() && abs(d) < 9e18: return Int(d)
+        default: throw error(key, "\(v.shortText) is not a whole number")
+        }
+    }
+
+    /// A count or setting where 0 (or absence) means "the default" and a negative value is an error.
+    func nonNegativeInt(_ key: String) throws(CheckupError) -> Int {
+        let i = try int(key) ?? 0
+        if i < 0 { throw error(key, "\(i) is negative; use 0 for the default") }
+        return i
+    }
+
+    /// A duration: Go's integer nanoseconds, or a Go duration string such as `"2s"` or `"1h30m"`.
+    /// Negative durations are errors.
+    func duration(_ key: String) throws(CheckupError) -> Duration {
+        guard let v = value(key) else { return .zero }
+        let ns: Int64
+        switch v {
+        case .int(let i): ns = i
+        case .double(let d) where d == d.rounded() && abs(d) < 9e18: ns = Int64(d)
+        case .string(let raw):
+            let s = try substitute(raw, key: key)
+            guard let parsed = GoDuration.parse(s.trimmingCharacters(in: .whitespaces)) else {
+                throw error(key, "\(v.shortText) is not a duration (use nanoseconds or a string such as \"10s\", \"1h30m\")")
+            }
+            ns = parsed
+        default:
+            throw error(key, "\(v.shortText) is not a duration (use nanoseconds or a string such as \"10s\", \"1h30m\")")
+        }
+        if ns < 0 { throw error(key, "\(v.shortText) is negative; use 0 for the default") }
+        return .nanoseconds(ns)
+    }
+
+    func stringArray(_ key: String) throws(CheckupError) -> [String] {
+        guard let v = value(key) else { return [] }
+        guard case .array(let items) = v else { throw error(key, "is \(v.kindName), expected an array of strings") }
+        var out: [String] = []
+        for (i, item) in items.enumerated() {
+            guard case .string(let s) = item else {
+                throw error("\(key)[\(i)]", "is \(item.kindName), expected a string")
+            }
+            out.append(try substitute(s, key: "\(key)[\(i)]"))
+        }
+        return out
+    }
+
+    /// An object of string arrays, such as HTTP `headers`: `{"Name": ["v1", "v2"]}`.
+    /// A single string value is accepted as a one-element list.
+    func stringListMap(_ key: String) throws(CheckupError) -> [String: [String]] {
+        guard let v = value(key) else { return [:] }
+        guard case .object(let o) = v else { throw error(key, "is \(v.kindName), expected an object") }
+        var out: [String: [String]] = [:]
+        for (name, item) in o.pairs {
+            switch item {
+            case .string(let s): out[name] = [try substitute(s, key: "\(key).\(name)")]
+            case .array: out[name] = try child(o, at: keyPath(key)).stringArray(name)
+            default: throw error("\(key).\(name)", "is \(item.kindName), expected an array of strings")
+            }
+        }
+        return out
+    }
+
+    /// Replaces `$NAME` and `${NAME}` with the environment's value; `$$` stands for `$`.
+    /// A `$` not followed by a name is kept as it is.
+    func substitute(_ s: String, key: String) throws(CheckupError) -> String {
+        guard s.contains("$") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
+        func isName(_ c: Character) -> Bool { isNameStart(c) || (c.isASCII && c.isNumber) }
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let after = rest[rest.index(after: dollar)...]
+            var name: Substring?
+            var next = after
+            if after.first == "$" {
+                out += "$"
+                rest = after.dropFirst()
+                continue
+            } else if after.first == "{", let close = after.firstIndex(of: "}") {
+                let inner = after[after.index(after: after.startIndex)..<close]
+                if let f = inner.first, isNameStart(f), inner.allSatisfy(isName) {
+                    name = inner
+                    next = after[after.index(after: close)...]
+                }
+            } else if let f = after.first, isNameStart(f) {
+                let n = after.prefix(while: isName)
+                name = n
+                next = after.dropFirst(n.count)
+            }
+            guard let name else {
+                out += "$"
+                rest = after
+                continue
+            }
+            guard let value = environment[String(name)] else {
+                throw error(key, "environment variable \(name) is not set")
+            }
+            out += value
+            rest = next
+        }
+        out += rest
+        return out
+    }
+}
+
+extension JSONValue {
+    /// The value as it might appear in the file, shortened for error messages.
+    var shortText: String {
+        let text = String(decoding: encoded(), as: UTF8.self)
+        return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+}
+
+/// Builds the JSON object of one config element, Go-style: `omitempty` keys vanish when zero.
+struct ConfigWriter {
+    var object = JSONObject()
+
+    mutating func string(_ key: String, _ value: String, omitEmpty: Bool = true) {
+        if !(omitEmpty && value.isEmpty) { object.append(key, .string(value)) }
+    }
+    mutating func int(_ key: String, _ value: Int, omitEmpty: Bool = true) {
+        if !(omitEmpty && value == 0) { object.append(key, .int(Int64(value))) }
+    }
+    mutating func bool(_ key: String, _ value: Bool, omitEmpty: Bool = true) {
+        if !(omitEmpty && !value) { object.append(key, .bool(value)) }
+    }
+    mutating func duration(_ key: String, _ value: Duration, omitEmpty: Bool = true) {
+        if !(omitEmpty && value == .zero) { object.append(key, .int(value.nanoseconds)) }
+    }
+    mutating func strings(_ key: String, _ value: [String], omitEmpty: Bool = true) {
+        if !(omitEmpty && value.isEmpty) { object.append(key, .array(value.map { .string($0) })) }
+    }
+    /// Go marshals maps with their keys sorted.
+    mutating func stringListMap(_ key: String, _ value: [String: [String]]) {
+        guard !value.isEmpty else { return }
+        let pairs = value.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.array($0.value.map { .string($0) })) }
+        object.append(key, .object(JSONObject(pairs)))
+    }
+}
+
+/// A checker, storage or notifier that can be read from and written to `checkup.json`.
+protocol JSONConfigurable: Sendable {
+    /// The value of its `"type"` discriminator.
+    static var typeName: String { get }
+    /// Its keys and values, in the original's order, with defaults left out.
+    var configObject: JSONObject { get }
+    /// Reads it from its element of `checkup.json`, validating every key.
+    init(config: ConfigReader) throws(CheckupError)
+}

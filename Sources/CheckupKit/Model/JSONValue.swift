@@ -1,0 +1,165 @@
+import Foundation
+
+/// A JSON document as plain values, with object keys kept in order.
+///
+/// checkup writes its files the way Go's `encoding/json` does (fields in declaration order,
+/// `omitempty`, HTML-safe escaping), so that files written by either tool are byte-identical.
+/// Parsing goes through Foundation's `JSONDecoder`; writing is `encoded()`.
+enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// Parses JSON text. Throws `JSONValue.ParseError` with the decoder's description on bad input.
+    static func parse(_ data: Data) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch let error as DecodingError {
+            throw ParseError(message: Self.describe(error))
+        }
+    }
+
+    struct ParseError: Error { var message: String }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            if let underlying = context.underlyingError {
+                let text = "\(underlying)"
+                if let range = text.range(of: "around line") {
+                    return "invalid JSON " + text[range.lowerBound...].prefix { $0 != "\"" && $0 != ")" }
+                        .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+                }
+                if let description = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
+                    return "invalid JSON: " + description
+                }
+            }
+            return "invalid JSON: " + context.debugDescription
+        default:
+            return "invalid JSON"
+        }
+    }
+
+    /// The text Go's `json.Marshal` would produce for this value.
+    func encoded() -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(to: &out)
+        return Data(out)
+    }
+
+    func write(to out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
+        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
+        case .double(let d):
+            if d.isFinite, d == d.rounded(), abs(d) < 1e21 {
+                out.append(contentsOf: Array(String(Int64(d)).utf8))
+            } else {
+                out.append(contentsOf: Array((d.isFinite ? "\(d)" : "null").utf8))
+            }
+        case .string(let s): Self.writeString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, value)) in object.pairs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                value.write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Go's `encoding/json` string escaping, HTML-safe (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes).
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x00..<0x20, 0x3C, 0x3E, 0x26, 0x2028, 0x2029:
+                let v = scalar.value
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"),
+                                        hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)],
+                                        hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]])
+            default:
+                out.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+
+    /// A short name of the JSON type, for error messages.
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+extension JSONValue: Decodable {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else {
+            let dict = try c.decode([String: JSONValue].self)
+            // Decoding loses the file's key order; sort so that behaviour never depends on hashing.
+            self = .object(JSONObject(dict.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        }
+    }
+}
+
+/// A JSON object: key/value pairs in order.
+struct JSONObject: Sendable, Equatable {
+    var pairs: [(String, JSONValue)]
+
+    init(_ pairs: [(String, JSONValue)] = []) { self.pairs = pairs }
+
+    subscript(key: String) -> JSONValue? {
+        pairs.first { $0.0 == key }?.1
+    }
+
+    /// Appends a key; a nil value is left out (Go's `omitempty`).
+    mutating func append(_ key: String, _ value: JSONValue?) {
+        if let value { pairs.append((key, value)) }
+    }
+
+    var keys: [String] { pairs.map(\.0) }
+
+    static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+}

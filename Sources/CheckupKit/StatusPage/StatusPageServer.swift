@@ -1,0 +1,130 @@
+import Foundation
+
+/// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
+///
+/// Routes: `/` and `/index.html` serve the page; `/index.json` and `/<digits>-check.json` serve
+/// the store's files as stored; any other path is a file of the page directory. Every response
+/// carries `ETag` (SHA-256 of the body) and `Last-Modified`, and a matching `If-None-Match` or
+/// `If-Modified-Since` gets `304 Not Modified`, so polling the page is cheap. No path can reach
+/// outside the two directories, and only GET and HEAD are answered.
+public final class StatusPageServer: Sendable {
+    private let server: HTTPServer
+
+    /// The TCP port the server listens on.
+    public var port: UInt16 { server.port }
+
+    /// Binds the server.
+    /// - Parameters:
+    ///   - listen: `host:port`, `:port` (every interface) or `[::1]:port`, as the original's `--listen`.
+    ///   - pageDirectory: the `statuspage` folder (index.html, js/, css/, images/).
+    ///   - storage: the fs store whose check files to serve.
+    /// - Throws: `CheckupError` (`.config`) when the address is malformed or cannot be bound.
+    public init(listen: String, pageDirectory: String, storage: FileSystemStorage) throws {
+        let (host, port) = try Self.parseListen(listen)
+        let page = URL(fileURLWithPath: pageDirectory).standardizedFileURL.resolvingSymlinksInPath().path
+        let store = URL(fileURLWithPath: storage.directory).standardizedFileURL.resolvingSymlinksInPath().path
+        server = try HTTPServer(host: host, port: port) { request in
+            Self.route(request, page: page, store: store)
+        }
+    }
+
+    /// Starts answering requests on a background thread.
+    public func start() { server.start() }
+
+    /// Stops accepting connections.
+    public func stop() { server.stop() }
+
+    /// Splits `:3000`, `127.0.0.1:3000`, `[::1]:3000` or `localhost:3000` into host and port.
+    static func parseListen(_ text: String) throws(CheckupError) -> (String, UInt16) {
+        let bad = CheckupError(.usage, "--listen: \(JSONValue.string(text).shortText) is not an address such as :3000 or 127.0.0.1:3000")
+        guard let colon = text.lastIndex(of: ":") else { throw bad }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = UInt16(text[text.index(after: colon)...]) else { throw bad }
+        return (host, port)
+    }
+
+    static func route(_ request: HTTPServer.Request, page: String, store: String) -> HTTPServer.Response {
+        var path = request.path
+        if path == "/" { path = "/index.html" }
+        let name = String(path.dropFirst())
+        if name == FileSystemStorage.indexName {
+            // A store that has not been written yet has an empty index, not a missing one.
+            return file(store + "/" + name, request: request) ?? Response(status: 200, headers: [
+                ("Content-Type", "application/json"), ("Cache-Control", "no-cache")], body: Array("{}\n".utf8))
+        }
+        if FileSystemStorage.isCheckFileName(name) {
+            return file(store + "/" + name, request: request) ?? .text(404, "Not found: \(name)")
+        }
+        // Page files: no empty, dot or hidden segments, so nothing climbs out or reveals dotfiles.
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !segments.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.contains("\\") }) else {
+            return .text(404, "Not found")
+        }
+        let full = URL(fileURLWithPath: page + "/" + name).resolvingSymlinksInPath().path
+        guard full.hasPrefix(page + "/") else { return .text(404, "Not found") }
+        return file(full, request: request) ?? .text(404, "Not found: \(name)")
+    }
+
+    typealias Response = HTTPServer.Response
+
+    /// A regular file's response with validators, or nil when there is no such file.
+    static func file(_ path: String, request: HTTPServer.Request) -> Response? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        let body = [UInt8](data)
+        let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
+        let modified = httpDate(Int64(st.st_mtim.tv_sec))
+        var headers: [(String, String)] = [
+            ("Content-Type", contentType(path)),
+            ("ETag", etag),
+            ("Last-Modified", modified),
+            // Revalidate every time: check files never change, but the index and page do.
+            ("Cache-Control", "no-cache"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        if path.hasSuffix(".html") {
+            headers.append(("Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"))
+            headers.append(("Referrer-Policy", "no-referrer"))
+        }
+        if let tags = request.header("If-None-Match") {
+            if tags == "*" || tags.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
+            }) {
+                return Response(status: 304, headers: headers)
+            }
+        } else if request.header("If-Modified-Since") == modified {
+            return Response(status: 304, headers: headers)
+        }
+        return Response(status: 200, headers: headers, body: body)
+    }
+
+    static func contentType(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "html", "htm": "text/html; charset=utf-8"
+        case "js", "mjs": "text/javascript; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "json": "application/json"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "ico": "image/x-icon"
+        case "jpg", "jpeg": "image/jpeg"
+        case "txt": "text/plain; charset=utf-8"
+        case "webmanifest": "application/manifest+json"
+        default: "application/octet-stream"
+        }
+    }
+
+    /// An IMF-fixdate (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func httpDate(_ unixSeconds: Int64) -> String {
+        let days = Int(unixSeconds / 86_400)
+        let rest = Int(unixSeconds % 86_400)
+        let (y, m, d) = RFC3339.civilFromDays(days)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return weekdays[days % 7] + ", " + String(format: "%02d ", d) + months[m - 1]
+            + String(format: " %04d %02d:%02d:%02d GMT", y, rest / 3600, rest / 60 % 60, rest % 60)
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+
+/// Stores check files in a local directory (`"type": "fs"`), the embedded default.
+///
+/// Layout, as the original: one `<unix-nanos>-check.json` per stored round and an `index.json`
+/// mapping each file name to when it was stored. Every file is written to a temporary file in
+/// the same directory, synced and then linked or renamed into place, so a crash never leaves a
+/// truncated file; the index is updated under an `flock` on `.index.lock`, and each update also
+/// adds any check file the index lacks, so several processes storing at once lose nothing.
+public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
+    /// The directory holding the check files (`dir`).
+    public var directory: String
+    /// The URL the directory is served at, for the status page (`url`; checkup itself does not read it).
+    public var url: String
+    /// Check files older than this are deleted by `maintain()` (`check_expiry`); zero keeps them all.
+    public var checkExpiry: Duration
+
+    /// Creates fs storage.
+    public init(directory: String, url: String = "", checkExpiry: Duration = .zero) {
+        self.directory = directory
+        self.url = url
+        self.checkExpiry = checkExpiry
+    }
+
+    static let indexName = "index.json"
+    static let lockName = ".index.lock"
+    static let tempPrefix = ".checkup-tmp-"
+
+    /// Whether `name` is a check file's name: digits, then `-check.json`.
+    public static func isCheckFileName(_ name: String) -> Bool {
+        guard name.hasSuffix("-check.json") else { return false }
+        let digits = name.dropLast("-check.json".count)
+        return !digits.isEmpty && digits.count <= 20 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Writes `results` as a new check file and adds it to the index.
+    /// - Throws: `CheckupError` (`.storage`) naming the path that could not be written.
+    public func store(_ results: [CheckResult]) async throws {
+        _ = try storeFile(results)
+    }
+
+    /// Stores `results` and returns the new file's name.
+    @discardableResult
+    public func storeFile(_ results: [CheckResult]) throws(CheckupError) -> String {
+        try makeDirectory()
+        let data = CheckResult.checkFileData(results)
+        let temp = try writeTemporary(data)
+        defer { unlink(temp) }
+        var stamp = CheckResult.now()
+        var name = ""
+        while true {
+            name = "\(stamp)-check.json"
+            // link() never replaces an existing file: two writers in the same nanosecond get two names.
+            if link(temp, path(name)) == 0 { break }
+            let code = errno
+            if code != EEXIST { throw failure("storing \(path(name))", code) }
+            stamp += 1
+        }
+        syncDirectory()
+        try withIndexLock { (index: inout [String: Int64]) throws(CheckupError) in index[name] = CheckResult.now() }
+        return name
+    }
+
+    /// Deletes check files older than `checkExpiry` (only files named `<digits>-check.json`) and
+    /// their index entries, drops index entries whose file is gone, and removes temporary files
+    /// left by crashed writers. Does nothing when `checkExpiry` is zero.
+    public func maintain() async throws {
+        try maintain(now: CheckResult.now())
+    }
+
+    func maintain(now: Int64) throws(CheckupError) {
+        guard checkExpiry > .zero else { return }
+        let expiry = checkExpiry.nanoseconds
+        try withIndexLock { (index: inout [String: Int64]) throws(CheckupError) in
+            for name in try listDirectory() {
+                if Self.isCheckFileName(name) {
+                    let storedAt = index[name] ?? Self.prefixTime(name)
+                    if now &- storedAt > expiry {
+                        if unlink(path(name)) != 0 && errno != ENOENT { throw failure("deleting \(path(name))", errno) }
+                        index[name] = nil
+                    }
+                } else if name.hasPrefix(Self.tempPrefix) {
+                    var st = stat()
+                    if stat(path(name), &st) == 0, Int64(st.st_mtim.tv_sec) < now / 1_000_000_000 - 3600 {
+                        unlink(path(name))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The index: check file name → store time in UTC Unix nanoseconds. A missing index is empty.
+    public func index() async throws -> [String: Int64] {
+        try readIndex()
+    }
+
+    /// Reads one check file named in the index.
+    /// - Throws: `CheckupError` when the name is not a check file's name or the file is unreadable.
+    public func fetch(_ name: String) async throws -> [CheckResult] {
+        guard Self.isCheckFileName(name) else {
+            throw CheckupError(.storage, "\(name): not a check file name")
+        }
+        guard let data = FileManager.default.contents(atPath: path(name)) else {
+            throw CheckupError(.storage, "\(path(name)): cannot be read")
+        }
+        return try CheckResult.decodeCheckFile(data, name: path(name))
+    }
+
+    /// The bytes of `index.json` for `index`: keys sorted, trailing newline (Go's `json.Encoder`).
+    static func indexData(_ index: [String: Int64]) -> Data {
+        let pairs = index.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) }
+        var data = JSONValue.object(JSONObject(pairs)).encoded()
+        data.append(0x0A)
+        return data
+    }
+
+    // MARK: - Files
+
+    func path(_ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    private func failure(_ what: String, _ code: Int32) -> CheckupError {
+        CheckupError(.storage, "\(what): \(String(cString: strerror(code)))")
+    }
+
+    private func makeDirectory() throws(CheckupError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CheckupError(.storage, "creating directory \(directory): \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// Writes `data` to a new temporary file in the directory and syncs it; returns its path.
+    private func writeTemporary(_ data: Data) throws(CheckupError) -> String {
+        let temp = path("\(Self.tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { throw failure("writing \(temp)", errno) }
+        defer { close(fd) }
+        var failed: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)  // count > 0 here
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failed == 0 && fsync(fd) != 0 { failed = errno }
+        if failed != 0 {
+            unlink(temp)
+            throw failure("writing \(temp)", failed)
+        }
+        return temp
+    }
+
+    /// Replaces `name` atomically with `data`.
+    private func replaceFile(_ name: String, with data: Data) throws(CheckupError) {
+        let temp = try writeTemporary(data)
+        if rename(temp, path(name)) != 0 {
+            let code = errno
+            unlink(temp)
+            throw failure("writing \(path(name))", code)
+        }
+        syncDirectory()
+    }
+
+    private func syncDirectory() {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    private func listDirectory() throws(CheckupError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw CheckupError(.storage, "reading directory \(directory): \((error as NSError).localizedDescription)")
+        }
+    }
+
+    static func prefixTime(_ name: String) -> Int64 {
+        Int64(name.prefix { $0.isASCII && $0.isNumber }) ?? 0
+    }
+
+    private func readIndex() throws(CheckupError) -> [String: Int64] {
+        guard let data = FileManager.default.contents(atPath: path(Self.indexName)) else { return [:] }
+        guard let value = try? JSONValue.parse(data), let object = value.objectValue else {
+            throw CheckupError(.storage, "\(path(Self.indexName)): not a JSON object of file names and times")
+        }
+        var index: [String: Int64] = [:]
+        for (name, v) in object.pairs {
+            switch v {
+            case .int(let t): index[name] = t
+            case .double(let d): index[name] = Int64(d)
+            default: throw CheckupError(.storage, "\(path(Self.indexName)): \(name): \(v.shortText) is not a time")
+            }
+        }
+        return index
+    }
+
+    /// Runs `update` on the index while holding the directory's lock, after adding any check
+    /// file the index lacks and dropping entries whose file is gone, then writes the index back.
+    private func withIndexLock(_ update: (inout [String: Int64]) throws(CheckupError) -> Void) throws(CheckupError) {
+        let lockPath = path(Self.lockName)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 { throw failure("opening \(lockPath)", errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw failure("locking \(lockPath)", errno) }
+        }
+        defer { flock(fd, LOCK_UN) }
+
+        // An unreadable index is rebuilt from the check files rather than blocking every store.
+        var index = (try? readIndex()) ?? [:]
+        let before = index
+        let files = Set(try listDirectory().filter(Self.isCheckFileName))
+        for name in files where index[name] == nil { index[name] = Self.prefixTime(name) }
+        for name in index.keys where !files.contains(name) { index[name] = nil }
+        try update(&index)
+        if index != before || FileManager.default.contents(atPath: path(Self.indexName)) == nil {
+            try replaceFile(Self.indexName, with: Self.indexData(index))
+        }
+    }
+}
+
+extension FileSystemStorage: JSONConfigurable {
+    static let typeName = "fs"
+
+    var configObject: JSONObject {
+        var w = ConfigWriter()
+        w.string("dir", directory, omitEmpty: false)
+        w.string("url", url, omitEmpty: false)
+        w.duration("check_expiry", checkExpiry)
+        return w.object
+    }
+
+    init(config c: ConfigReader) throws(CheckupError) {
+        self.init(directory: try c.requiredString("dir"), url: try c.string("url") ?? "",
+                  checkExpiry: try c.duration("check_expiry"))
+    }
+}

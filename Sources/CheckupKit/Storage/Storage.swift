@@ -1,0 +1,62 @@
+/// Somewhere check results are kept.
+public protocol Storage: Sendable {
+    /// Stores one round of results as a new, uniquely named check file.
+    func store(_ results: [CheckResult]) async throws
+}
+
+/// A storage whose check files can be listed and read back, e.g. to serve a status page.
+public protocol StorageReader: Sendable {
+    /// The check files stored: file name → when it was stored, in UTC Unix nanoseconds.
+    func index() async throws -> [String: Int64]
+    /// The results in one check file named by `index()`.
+    func fetch(_ name: String) async throws -> [CheckResult]
+}
+
+/// A storage that cleans up after itself, e.g. deleting check files older than `check_expiry`.
+public protocol Maintainer: Sendable {
+    /// Performs maintenance; called after every stored round.
+    func maintain() async throws
+}
+
+/// What provisioning a storage created: the public, read-only credentials for a status page.
+public struct ProvisionInfo: Sendable, Equatable, CustomStringConvertible {
+    /// The id of the created user.
+    public var userID: String
+    /// The name of the created user.
+    public var username: String
+    /// The read-only access key id for the status page.
+    public var publicAccessKeyID: String
+    /// The read-only secret key for the status page.
+    public var publicAccessKey: String
+
+    /// Creates provisioning info.
+    public init(userID: String, username: String, publicAccessKeyID: String, publicAccessKey: String) {
+        self.userID = userID
+        self.username = username
+        self.publicAccessKeyID = publicAccessKeyID
+        self.publicAccessKey = publicAccessKey
+    }
+
+    /// The text `checkup provision` prints, as the original's `ProvisionInfo.String()`.
+    public var description: String {
+        """
+        Provision successful
+
+                     User ID: \(userID)
+                    Username: \(username)
+        Public Access Key ID: \(publicAccessKeyID)
+           Public Access Key: \(publicAccessKey)
+
+        IMPORTANT: Copy the Public Access Key ID and Public Access
+        Key into the config.js file for your status page. You will
+        not be shown these credentials again.
+
+        """
+    }
+}
+
+/// A storage that can set itself up (create a bucket, users and policies).
+public protocol Provisioner: Sendable {
+    /// Creates what the storage needs and returns the public credentials for the status page.
+    func provision() async throws -> ProvisionInfo
+}

@@ -1,0 +1,342 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// What one libcurl transfer should do. Plain values, so a request can cross to the loop thread;
+/// the easy handle itself is made and freed on that thread only.
+struct TransferRequest: Sendable {
+    var url: String
+    var method: String = "GET"
+    /// Header lines as sent, `Name: value`.
+    var headers: [String] = []
+    var body: [UInt8]? = nil
+    /// Limit for the whole transfer (`CURLOPT_TIMEOUT_MS`); every transfer has one.
+    var timeout: Duration = .seconds(10)
+    /// Limit for connecting (`CURLOPT_CONNECTTIMEOUT_MS`); nil means the whole timeout.
+    var connectTimeout: Duration? = nil
+    /// Keep the response body; otherwise it is read and dropped.
+    var captureBody = false
+    /// A larger body fails the transfer rather than filling memory.
+    var maxBodyBytes = 16 << 20
+    /// Protocols the URL may use (`CURLOPT_PROTOCOLS_STR`).
+    var protocols = "http,https"
+    var tlsSkipVerify = false
+    var tlsCAFile: String? = nil
+    var userAgent = "checkup/\(checkupVersion)"
+}
+
+/// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
+struct TransferResponse: Sendable {
+    /// libcurl's `CURLcode` (0 is `CURLE_OK`).
+    var curlCode: Int32
+    /// libcurl's message for a failure, from `CURLOPT_ERRORBUFFER` or `curl_easy_strerror`.
+    var errorMessage: String
+    /// The HTTP status code; 0 when none was received.
+    var status: Int
+    /// The last status line's reason phrase, e.g. `Not Found` (empty for HTTP/2 and later).
+    var reason: String
+    var body: [UInt8]
+    // Cumulative times from the start of the transfer, as libcurl reports them (`CURLINFO_*_TIME_T`).
+    var nameLookupTime: Duration
+    var connectTime: Duration
+    var appConnectTime: Duration
+    var startTransferTime: Duration
+    var totalTime: Duration
+
+    var succeeded: Bool { curlCode == 0 }
+}
+
+/// The one owner of a libcurl multi handle, running every transfer of the process on one thread.
+///
+/// Transfers arrive through a `Mutex`-guarded inbox and `curl_multi_wakeup`; the loop thread makes
+/// the easy handles, drives them with `curl_multi_perform`/`curl_multi_poll`, and resumes each
+/// caller's continuation when its transfer ends. No easy handle ever leaves that thread, so
+/// libcurl needs no locking, and hundreds of transfers run concurrently on it.
+final class CurlEngine: Sendable {
+    /// The process-wide engine, started on first use.
+    static let shared = CurlEngine()
+
+    private struct Job {
+        var id: UInt64
+        var request: TransferRequest
+        var continuation: CheckedContinuation<TransferResponse, any Error>
+    }
+
+    private struct Inbox {
+        var nextID: UInt64 = 1
+        var jobs: [Job] = []
+        /// Ids handed out and not yet finished; only these can be cancelled.
+        var live: Set<UInt64> = []
+        var cancelled: Set<UInt64> = []
+    }
+
+    private let inbox = Mutex(Inbox())
+    /// The multi handle, used by the loop thread (and by `curl_multi_wakeup`, which is thread-safe).
+    private let multi: MultiHandle
+
+    /// Holds the `CURLM *`; `@unchecked` because only the loop thread uses it, apart from
+    /// `curl_multi_wakeup`, which libcurl documents as callable from any thread.
+    private final class MultiHandle: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+        init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
+    }
+
+    private init() {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        // curl_multi_init fails only when out of memory.
+        guard let m = curl_multi_init() else { preconditionFailure("curl_multi_init failed") }
+        multi = MultiHandle(m)
+        let thread = Thread { [self] in run() }
+        thread.name = "checkup.curl"
+        thread.start()
+    }
+
+    /// Runs one transfer and returns its response. Cancelling the calling task stops the transfer
+    /// and throws `CancellationError`.
+    func perform(_ request: TransferRequest) async throws -> TransferResponse {
+        let id = inbox.withLock { box -> UInt64 in
+            let id = box.nextID
+            box.nextID += 1
+            box.live.insert(id)
+            return id
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let early = inbox.withLock { box -> Bool in
+                    if box.cancelled.remove(id) != nil {
+                        box.live.remove(id)
+                        return true
+                    }
+                    box.jobs.append(Job(id: id, request: request, continuation: continuation))
+                    return false
+                }
+                if early {
+                    continuation.resume(throwing: CancellationError())
+                } else {
+                    curl_multi_wakeup(multi.pointer)
+                }
+            }
+        } onCancel: {
+            let wake = inbox.withLock { box -> Bool in
+                guard box.live.contains(id) else { return false }
+                box.cancelled.insert(id)
+                return true
+            }
+            if wake { curl_multi_wakeup(multi.pointer) }
+        }
+    }
+
+    // MARK: - The loop thread
+
+    /// One transfer in flight, owned by the loop thread. Callbacks reach it through
+    /// `CURLOPT_PRIVATE`/`WRITEDATA` as an unretained pointer; `active` keeps it alive.
+    private final class Active {
+        let id: UInt64
+        let easy: UnsafeMutableRawPointer
+        let request: TransferRequest
+        let continuation: CheckedContinuation<TransferResponse, any Error>
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        var body: [UInt8] = []
+        var bodyTooLarge = false
+        var statusLine = ""
+        /// C strings libcurl keeps pointers to until the handle is freed.
+        var retained: [UnsafeMutablePointer<CChar>] = []
+
+        init(id: UInt64, easy: UnsafeMutableRawPointer, request: TransferRequest,
+             continuation: CheckedContinuation<TransferResponse, any Error>) {
+            self.id = id
+            self.easy = easy
+            self.request = request
+            self.continuation = continuation
+            errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        }
+
+        func cString(_ s: String) -> UnsafeMutablePointer<CChar> {
+            let p = strdup(s)!  // strdup fails only when out of memory
+            retained.append(p)
+            return p
+        }
+
+        func bytes(_ b: [UInt8]) -> UnsafeMutableRawPointer {
+            let p = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, b.count))
+            b.withUnsafeBytes { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(p), byteCount: b.count) }
+            retainedBytes.append(p)
+            return UnsafeMutableRawPointer(p)
+        }
+        var retainedBytes: [UnsafeMutablePointer<CChar>] = []
+
+        deinit {
+            retainedBytes.forEach { $0.deallocate() }
+            curl_slist_free_all(headerList)
+            errorBuffer.deallocate()
+            retained.forEach { free($0) }
+        }
+    }
+
+    private func run() {
+        var active: [UInt64: Active] = [:]
+        let m = multi.pointer
+        while true {
+            let (jobs, cancels) = inbox.withLock { box -> ([Job], [UInt64]) in
+                let jobs = box.jobs
+                box.jobs.removeAll(keepingCapacity: true)
+                let cancels = box.cancelled.filter { active[$0] != nil }
+                for id in cancels {
+                    box.cancelled.remove(id)
+                    box.live.remove(id)
+                }
+                return (jobs, Array(cancels))
+            }
+            for job in jobs {
+                if let transfer = Self.start(job, multi: m) {
+                    active[job.id] = transfer
+                }
+            }
+            for id in cancels {
+                guard let transfer = active.removeValue(forKey: id) else { continue }
+                curl_multi_remove_handle(m, transfer.easy)
+                curl_easy_cleanup(transfer.easy)
+                transfer.continuation.resume(throwing: CancellationError())
+            }
+
+            var running: Int32 = 0
+            curl_multi_perform(m, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(m, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                var privatePointer: UnsafeMutableRawPointer?
+                ccurl_getinfo_pointer(easy, CURLINFO_PRIVATE, &privatePointer)
+                guard let privatePointer else { continue }
+                let id = UInt64(UInt(bitPattern: privatePointer))
+                let code = ccurl_msg_result(message)
+                curl_multi_remove_handle(m, easy)
+                guard let transfer = active.removeValue(forKey: id) else {
+                    curl_easy_cleanup(easy)
+                    continue
+                }
+                let response = Self.finish(transfer, code: code)
+                curl_easy_cleanup(easy)
+                inbox.withLock { box in
+                    box.live.remove(id)
+                    box.cancelled.remove(id)
+                }
+                transfer.continuation.resume(returning: response)
+            }
+            // Sleeps until a socket is ready, a timeout is due, or curl_multi_wakeup is called.
+            curl_multi_poll(m, nil, 0, active.isEmpty ? 10_000 : 1_000, nil)
+        }
+    }
+
+    /// Makes and configures the easy handle for a job, and adds it to the multi handle.
+    /// A job that cannot start is resumed at once with a failed response.
+    private static func start(_ job: Job, multi: UnsafeMutableRawPointer) -> Active? {
+        guard let easy = curl_easy_init() else {
+            job.continuation.resume(returning: failed(code: Int32(CURLE_OUT_OF_MEMORY.rawValue), "could not create a libcurl handle"))
+            return nil
+        }
+        let t = Active(id: job.id, easy: easy, request: job.request, continuation: job.continuation)
+        let r = job.request
+        var setupError: CURLcode = CURLE_OK
+        func check(_ code: CURLcode) { if setupError == CURLE_OK && code != CURLE_OK { setupError = code } }
+
+        check(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        check(ccurl_setopt_pointer(easy, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: UInt(job.id))))
+        check(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(t.errorBuffer)))
+        check(ccurl_setopt_string(easy, CURLOPT_URL, t.cString(r.url)))
+        check(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, t.cString(r.protocols)))
+        check(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(r.timeout.nanoseconds / 1_000_000))))
+        let connectTimeout = r.connectTimeout ?? r.timeout
+        check(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.nanoseconds / 1_000_000))))
+        // Each attempt measures a whole connection, as the original's client without keep-alive.
+        check(ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1))
+        check(ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, 1))
+        check(ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
+        check(ccurl_setopt_string(easy, CURLOPT_USERAGENT, t.cString(r.userAgent)))
+        if r.tlsSkipVerify {
+            check(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
+            check(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        if let ca = r.tlsCAFile {
+            check(ccurl_setopt_string(easy, CURLOPT_CAINFO, t.cString(ca)))
+        }
+        switch r.method {
+        case "GET": break
+        case "HEAD": check(ccurl_setopt_long(easy, CURLOPT_NOBODY, 1))
+        default: check(ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, t.cString(r.method)))
+        }
+        if let body = r.body {
+            // libcurl reads POSTFIELDS in place until the handle is freed: keep a copy with `t`.
+            let copy = t.bytes(body)
+            check(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+            check(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, copy))
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in r.headers { list = curl_slist_append(list, line) }
+        t.headerList = list
+        if let list { check(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)) }
+
+        let context = Unmanaged.passUnretained(t).toOpaque()
+        check(ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        check(ccurl_setopt_write_function(easy) { data, size, count, context in
+            let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
+            let n = size * count
+            guard transfer.request.captureBody else { return n }
+            if transfer.body.count + n > transfer.request.maxBodyBytes {
+                transfer.bodyTooLarge = true
+                return 0  // makes libcurl stop with CURLE_WRITE_ERROR
+            }
+            if let data { transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
+            return n
+        })
+        check(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        check(ccurl_setopt_header_function(easy) { data, size, count, context in
+            let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
+            let n = size * count
+            if let data, n >= 5 {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
+                if line.hasPrefix("HTTP/") { transfer.statusLine = line.trimmingCharacters(in: .whitespacesAndNewlines) }
+            }
+            return n
+        })
+
+        if setupError != CURLE_OK {
+            let message = String(cString: curl_easy_strerror(setupError))
+            curl_easy_cleanup(easy)
+            job.continuation.resume(returning: failed(code: Int32(setupError.rawValue), message))
+            return nil
+        }
+        curl_multi_add_handle(multi, easy)
+        return t
+    }
+
+    private static func finish(_ t: Active, code: CURLcode) -> TransferResponse {
+        func time(_ info: CURLINFO) -> Duration {
+            var v: curl_off_t = 0
+            ccurl_getinfo_off_t(t.easy, info, &v)
+            return .microseconds(v)
+        }
+        var status = 0
+        ccurl_getinfo_long(t.easy, CURLINFO_RESPONSE_CODE, &status)
+        var message = ""
+        if code != CURLE_OK {
+            message = String(cString: t.errorBuffer)
+            if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+            if t.bodyTooLarge { message = "response body is larger than \(t.request.maxBodyBytes) bytes" }
+        }
+        // "HTTP/1.1 404 Not Found" → "Not Found"
+        let parts = t.statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        let reason = parts.count == 3 ? String(parts[2]) : ""
+        return TransferResponse(
+            curlCode: Int32(code.rawValue), errorMessage: message, status: status, reason: reason, body: t.body,
+            nameLookupTime: time(CURLINFO_NAMELOOKUP_TIME_T), connectTime: time(CURLINFO_CONNECT_TIME_T),
+            appConnectTime: time(CURLINFO_APPCONNECT_TIME_T), startTransferTime: time(CURLINFO_STARTTRANSFER_TIME_T),
+            totalTime: time(CURLINFO_TOTAL_TIME_T))
+    }
+
+    private static func failed(code: Int32, _ message: String) -> TransferResponse {
+        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", body: [],
+                         nameLookupTime: .zero, connectTime: .zero, appConnectTime: .zero,
+                         startTransferTime: .zero, totalTime: .zero)
+    }
+}

@@ -1,0 +1,169 @@
+import CheckupKit
+
+/// The command line, split into a command, its flags and its positional arguments.
+struct Arguments {
+    var command = ""
+    var flags: [String: String] = [:]
+    var positionals: [String] = []
+
+    /// Flags that take a value, by every spelling, mapped to their canonical name.
+    static let valueFlags: [String: String] = [
+        "-c": "config", "--config": "config", "-a": "about", "--about": "about",
+        "--listen": "listen", "--statuspage": "statuspage",
+    ]
+    /// Flags without a value.
+    static let boolFlags: [String: String] = [
+        "-h": "help", "--help": "help", "--version": "version", "--store": "store",
+    ]
+    static let commands: Set = ["every", "message", "provision", "serve", "help"]
+
+    /// The flags each command accepts besides `config` and `help`.
+    static let allowed: [String: Set<String>] = [
+        "": ["store", "version"], "every": [], "message": ["about"], "provision": [],
+        "serve": ["listen", "statuspage"], "help": [],
+    ]
+
+    init(_ argv: [String]) throws(CheckupError) {
+        var i = 0
+        var onlyPositionals = false
+        while i < argv.count {
+            let arg = argv[i]
+            i += 1
+            if onlyPositionals || !arg.hasPrefix("-") || arg == "-" {
+                if command.isEmpty && positionals.isEmpty && Self.commands.contains(arg) {
+                    command = arg
+                } else {
+                    positionals.append(arg)
+                }
+                continue
+            }
+            if arg == "--" { onlyPositionals = true; continue }
+            var name = arg
+            var inline: String?
+            if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
+                name = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            if let canonical = Self.valueFlags[name] {
+                if let inline {
+                    flags[canonical] = inline
+                } else if i < argv.count {
+                    flags[canonical] = argv[i]
+                    i += 1
+                } else {
+                    throw CheckupError(.usage, "flag \(name) needs a value")
+                }
+            } else if let canonical = Self.boolFlags[name], inline == nil {
+                flags[canonical] = "true"
+            } else {
+                throw CheckupError(.usage, "unknown flag \(arg)")
+            }
+        }
+        if command == "help" {
+            command = positionals.first ?? ""
+            positionals = []
+            flags["help"] = "true"
+        }
+        let allowed = Self.allowed[command, default: []].union(["config", "help"])
+        if let extra = flags.keys.sorted().first(where: { !allowed.contains($0) }) {
+            let spelled = Self.valueFlags.first { $0.value == extra && $0.key.hasPrefix("--") }?.key
+                ?? Self.boolFlags.first { $0.value == extra && $0.key.hasPrefix("--") }?.key ?? extra
+            throw CheckupError(.usage, "unknown flag \(spelled) for \(command.isEmpty ? "checkup" : "checkup \(command)")")
+        }
+    }
+
+    var configPath: String { flags["config"] ?? "checkup.json" }
+    func has(_ flag: String) -> Bool { flags[flag] != nil }
+}
+
+enum Help {
+    static let usageLines: [String: String] = [
+        "": "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup provision [s3]",
+        "every": "Usage: checkup every INTERVAL [-c FILE]",
+        "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
+        "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
+        "provision": "Usage: checkup provision [s3] [-c FILE]",
+    ]
+
+    static func text(_ command: String) -> String {
+        switch command {
+        case "every":
+            return """
+            Run every checker, store the results and maintain the storage, once now and then once
+            every INTERVAL, until stopped with Ctrl-C (SIGINT) or SIGTERM.
+
+            \(usageLines["every"]!)
+
+            INTERVAL is a duration such as 30s, 10m or 1h30m (units ns, us, ms, s, m, h), or one of
+            the shortcuts second, minute, hour, day (24h) and week (168h).
+
+            Examples:
+              checkup every 10m
+              checkup every day
+              checkup every 1h30m
+
+            Errors of a round are written to standard error and the loop goes on. A round in progress
+            when the signal arrives is abandoned and not stored; the exit status is then 0.
+            """
+        case "message":
+            return """
+            Run every checker once, attach a message to the result of the endpoint titled TITLE, and
+            store the results, so that the message appears on the status page.
+
+            \(usageLines["message"]!)
+
+            --about, -a TITLE   the endpoint's name (compared without regard to case); may be left
+                                out when there is only one checker
+
+            Example:
+              checkup message --about=Website "Planned maintenance until 14:00 UTC"
+            """
+        case "serve":
+            return """
+            Serve the status page and the check files of the configured fs storage over HTTP.
+
+            \(usageLines["serve"]!)
+
+            --listen ADDR        address to listen on (default :3000, every interface; use
+                                 127.0.0.1:3000 for this machine only)
+            --statuspage DIR     the status page folder (default: ./statuspage, else the one
+                                 installed beside the checkup binary)
+
+            Stop with Ctrl-C (SIGINT) or SIGTERM.
+            """
+        case "provision":
+            return """
+            Set up the storage for a status page: for S3, create the bucket, a public read-only user
+            and its access key, CORS rules and a bucket policy.
+
+            \(usageLines["provision"]!)
+
+            Without an argument the storage of the config file is provisioned. With "s3" the
+            storage is described by the environment variables AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY and AWS_BUCKET_NAME instead. The credentials used need the IAM
+            permissions IAMFullAccess and AmazonS3FullAccess.
+            """
+        default:
+            return """
+            checkup: distributed, lock-free, self-hosted health checks and status pages.
+
+            \(usageLines[""]!)
+
+            With no command, run every checker once and print the results; the exit status is 1
+            unless every endpoint is healthy.
+
+            Commands:
+              every INTERVAL    check and store once now, then every INTERVAL
+              message           post a message about an endpoint to the status page
+              serve             serve the status page and the fs storage's check files
+              provision [s3]    set up S3 storage for a status page
+
+            Flags:
+              -c, --config FILE   the config file (default checkup.json)
+                  --store         store the results instead of printing them
+                  --version       print the version
+              -h, --help          help for checkup or a command (checkup help COMMAND)
+            """
+        }
+    }
+}
