@@ -35,6 +35,8 @@ struct TransferResponse: Sendable {
     var status: Int
     /// The last status line's reason phrase, e.g. `Not Found` (empty for HTTP/2 and later).
     var reason: String
+    /// The final response's header fields, names as received.
+    var headers: [(name: String, value: String)]
     var body: [UInt8]
     // Cumulative times from the start of the transfer, as libcurl reports them (`CURLINFO_*_TIME_T`).
     var nameLookupTime: Duration
@@ -44,6 +46,11 @@ struct TransferResponse: Sendable {
     var totalTime: Duration
 
     var succeeded: Bool { curlCode == 0 }
+
+    /// The first value of a header field, by case-insensitive name.
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 }
 
 /// The one owner of a libcurl multi handle, running every transfer of the process on one thread.
@@ -140,6 +147,7 @@ final class CurlEngine: Sendable {
         var body: [UInt8] = []
         var bodyTooLarge = false
         var statusLine = ""
+        var headers: [(name: String, value: String)] = []
         /// C strings libcurl keeps pointers to until the handle is freed.
         var retained: [UnsafeMutablePointer<CChar>] = []
 
@@ -295,7 +303,14 @@ final class CurlEngine: Sendable {
             let n = size * count
             if let data, n >= 5 {
                 let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
-                if line.hasPrefix("HTTP/") { transfer.statusLine = line.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if line.hasPrefix("HTTP/") {
+                    // A new response (after 1xx): its own status line and fields.
+                    transfer.statusLine = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    transfer.headers = []
+                } else if let colon = line.firstIndex(of: ":") {
+                    transfer.headers.append((String(line[..<colon]),
+                                             line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+                }
             }
             return n
         })
@@ -328,14 +343,15 @@ final class CurlEngine: Sendable {
         let parts = t.statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         let reason = parts.count == 3 ? String(parts[2]) : ""
         return TransferResponse(
-            curlCode: Int32(code.rawValue), errorMessage: message, status: status, reason: reason, body: t.body,
+            curlCode: Int32(code.rawValue), errorMessage: message, status: status, reason: reason,
+            headers: t.headers, body: t.body,
             nameLookupTime: time(CURLINFO_NAMELOOKUP_TIME_T), connectTime: time(CURLINFO_CONNECT_TIME_T),
             appConnectTime: time(CURLINFO_APPCONNECT_TIME_T), startTransferTime: time(CURLINFO_STARTTRANSFER_TIME_T),
             totalTime: time(CURLINFO_TOTAL_TIME_T))
     }
 
     private static func failed(code: Int32, _ message: String) -> TransferResponse {
-        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", body: [],
+        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", headers: [], body: [],
                          nameLookupTime: .zero, connectTime: .zero, appConnectTime: .zero,
                          startTransferTime: .zero, totalTime: .zero)
     }

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+/// The repository's root, found from this file's path.
+let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// A peer process started by a test: prints `PORT <n>` when ready and exits when its standard
+/// input closes, so it never outlives the test process.
+final class Peer: @unchecked Sendable {  // immutable after init; Process is thread-safe to terminate
+    let process = Process()
+    let port: Int
+    private let stdin = Pipe()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        let stdout = Pipe()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let portText = text.split(separator: "\n").first?.split(separator: " ").last, let port = Int(portText) else {
+            throw CheckupError(.service, "peer \(executable) did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    deinit {
+        try? stdin.fileHandleForWriting.close()
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// The Python HTTP test server (testdata/peers/httpd.py), one per test process.
+let httpPeer: Peer = {
+    do {
+        return try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path])
+    } catch {
+        preconditionFailure("cannot start the HTTP test peer: \(error)")
+    }
+}()
+
+func peerURL(_ path: String) -> String { "http://127.0.0.1:\(httpPeer.port)\(path)" }
+
+/// A fresh temporary directory, removed by the caller with `removeDirectory`.
+func makeTemporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("checkup-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func removeDirectory(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+}
+
+/// A port on 127.0.0.1 where nothing listens (bound, then released).
+func closedPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            _ = bind(fd, $0, length)
+            _ = getsockname(fd, $0, &length)
+        }
+    }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// GETs `url` through checkup's own libcurl engine; returns status and body.
+func httpGet(_ url: String, headers: [String] = []) async throws -> (status: Int, body: String, response: TransferResponse) {
+    var request = TransferRequest(url: url)
+    request.captureBody = true
+    request.headers = headers
+    request.timeout = .seconds(5)
+    let response = try await CurlEngine.shared.perform(request)
+    return (response.status, String(decoding: response.body, as: UTF8.self), response)
+}

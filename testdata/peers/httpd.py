@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""A real HTTP/1.1 server for checkup's tests, on 127.0.0.1 and a free port.
+
+Prints "PORT <n>" when ready and exits when its standard input closes (when the test process
+that started it ends, however it ends). Routes:
+  /                 200 "I'm up\n"
+  /status/<code>    that status (3xx with Location: /)
+  /slow/<ms>        waits <ms> milliseconds, then 200
+  /hang             accepts and never answers
+  /echo             200 with the request's header lines as the body
+  /hit/<key>        200, and records the time of the hit under <key>
+  /hits/<key>       200 with the recorded hit times (seconds, one per line)
+"""
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+hits = {}
+lock = threading.Lock()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        parts = path.strip("/").split("/")
+        if path == "/":
+            return self.reply(200, b"I'm up\n")
+        if parts[0] == "status" and len(parts) == 2:
+            code = int(parts[1])
+            headers = [("Location", "/")] if 300 <= code < 400 else []
+            return self.reply(code, b"status %d\n" % code, headers)
+        if parts[0] == "slow" and len(parts) == 2:
+            time.sleep(int(parts[1]) / 1000)
+            return self.reply(200, b"slow but up\n")
+        if parts[0] == "hang":
+            time.sleep(3600)
+            return
+        if parts[0] == "echo":
+            lines = "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())
+            return self.reply(200, lines.encode())
+        if parts[0] == "hit" and len(parts) == 2:
+            with lock:
+                hits.setdefault(parts[1], []).append(time.monotonic())
+            return self.reply(200, b"hit\n")
+        if parts[0] == "hits" and len(parts) == 2:
+            with lock:
+                body = "".join("%f\n" % t for t in hits.get(parts[1], []))
+            return self.reply(200, body.encode())
+        return self.reply(404, b"not found\n")
+
+    do_HEAD = do_GET
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("PORT %d" % server.server_address[1], flush=True)
+    sys.stdin.read()  # returns at EOF: the parent has gone
+
+
+if __name__ == "__main__":
+    main()
