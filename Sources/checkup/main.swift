@@ -153,8 +153,10 @@ func run(_ args: Arguments) async throws -> Int32 {
         let listen = args.flags["listen"] ?? ":3000"
         let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage)
         server.start()
-        let host = listen.hasPrefix(":") ? "localhost" + listen : listen
-        print("Serving the status page at http://\(host)/ (storage \(storage.directory), page \(page)); Ctrl-C stops")
+        var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
+        if host.isEmpty { host = "localhost" }
+        print("Serving the status page at http://\(host):\(server.port)/ (storage \(storage.directory), page \(page)); Ctrl-C stops")
+        fflush(nil)  // the banner must reach a pipe now, not at exit
         await waitForTerminationSignal()
         server.stop()
         return 0

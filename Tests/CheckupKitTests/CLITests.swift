@@ -1,0 +1,336 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+/// The built `checkup` executable, beside the test bundle.
+let checkupBinary: String = {
+    var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = dir.appendingPathComponent("checkup").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir.deleteLastPathComponent()
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/checkup").path
+}()
+
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `checkup` with `arguments` in `directory` and waits for it (killing it after `timeout`).
+func runCLI(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+            timeout: Duration = .seconds(30)) throws -> CLIRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: checkupBinary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let outData = Mutex2<Data>(Data()), errData = Mutex2<Data>(Data())
+    let group = DispatchGroup()
+    for (pipe, box) in [(out, outData), (err, errData)] {
+        group.enter()
+        DispatchQueue.global().async {
+            box.set(pipe.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+    }
+    let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
+    if group.wait(timeout: deadline) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        group.wait()
+    }
+    process.waitUntilExit()
+    return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+                  stderr: String(decoding: errData.get(), as: UTF8.self))
+}
+
+/// A tiny lock box for the pipe readers.
+final class Mutex2<T>: @unchecked Sendable {  // every access goes through `lock`
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// A working directory with a checkup.json for `checkers` (JSON array text) and fs storage in ./checks.
+func makeProject(checkers: String, storage: Bool = true) throws -> String {
+    let dir = try makeTemporaryDirectory()
+    let storageText = storage ? #","storage":{"type":"fs","dir":"checks","url":"/"}"# : ""
+    try #"{"checkers":\#(checkers)\#(storageText)}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+    return dir
+}
+
+func checkFiles(_ dir: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(FileSystemStorage.isCheckFileName).sorted()
+}
+
+@Suite(.timeLimit(.minutes(2))) struct CLITests {
+    var upChecker: String { #"[{"type":"http","endpoint_name":"Up","endpoint_url":"\#(peerURL("/"))"}]"# }
+    var twoCheckers: String {
+        #"[{"type":"http","endpoint_name":"Up","endpoint_url":"\#(peerURL("/"))"},{"type":"http","endpoint_name":"Broken","endpoint_url":"\#(peerURL("/status/503"))"}]"#
+    }
+
+    @Test func versionAndHelp() throws {
+        let version = try runCLI(["--version"], in: "/tmp")
+        #expect(version.status == 0 && version.stdout == "checkup \(checkupVersion)\n" && version.stderr.isEmpty)
+        let help = try runCLI(["--help"], in: "/tmp")
+        #expect(help.status == 0 && help.stdout.contains("Usage: checkup") && help.stdout.contains("every INTERVAL"))
+        for command in ["every", "message", "serve", "provision"] {
+            let run = try runCLI([command, "-h"], in: "/tmp")
+            #expect(run.status == 0 && run.stdout.contains("Usage: checkup \(command)"), "\(command) -h")
+        }
+        #expect(try runCLI(["help", "every"], in: "/tmp").stdout.contains("every day"))
+    }
+
+    @Test(arguments: [
+        (["bogus"], #"checkup: unknown command "bogus""#),
+        (["--bogus"], "checkup: unknown flag --bogus"),
+        (["every"], "checkup: every needs exactly one INTERVAL, such as 10m"),
+        (["every", "0s"], #"checkup: every: the interval must be more than zero, not "0s""#),
+        (["every", "10d"], #"checkup: every: "10d" is not an interval (use e.g. 30s, 10m, 1h30m, hour, day)"#),
+        (["every", "--", "-1m"], #"checkup: every: the interval must be more than zero, not "-1m""#),
+        (["every", "--store", "1m"], "checkup: unknown flag --store for checkup every"),
+        (["-c"], "checkup: flag -c needs a value"),
+        (["message"], "checkup: message needs exactly one TEXT argument (quote it)"),
+        (["serve", "--listen", "nowhere"], #"checkup: --listen: "nowhere" is not an address such as :3000 or 127.0.0.1:3000"#),
+        (["provision", "gcs"], "checkup: unknown storage provider 'gcs'"),
+    ] as [([String], String)])
+    func usageErrorsSayWhatWasNotUnderstoodAndExitTwo(arguments: [String], message: String) throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        let run = try runCLI(arguments, in: dir)
+        #expect(run.status == 2)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.first.map(String.init) == message)
+        #expect(lines.count <= 3 && run.stderr.contains("--help"))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func configProblemsAreOneLineAndExitOne() throws {
+        let dir = try makeProject(checkers: #"[{"type":"http","endpoint_name":"x","endpoint_url":"htp://x"}]"#)
+        defer { removeDirectory(dir) }
+        let bad = try runCLI([], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "checkup: checkup.json: checkers[0].endpoint_url: \"htp://x\" is not an http(s) URL\n")
+        let missing = try runCLI(["-c", "nope.json"], in: dir)
+        #expect(missing.status == 1 && missing.stderr == "checkup: nope.json: no such file (use -c to name the config file)\n")
+        try "{\"checkers\": [".write(toFile: dir + "/broken.json", atomically: true, encoding: .utf8)
+        let broken = try runCLI(["--config=broken.json"], in: dir)
+        #expect(broken.status == 1 && broken.stderr.hasPrefix("checkup: broken.json: invalid JSON"))
+        #expect(broken.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func plainRunPrintsResultsAndExitsOneUnlessAllHealthy() throws {
+        let healthy = try makeProject(checkers: upChecker)
+        defer { removeDirectory(healthy) }
+        let ok = try runCLI([], in: healthy)
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasPrefix("== Up - \(peerURL("/"))\n  Threshold: 0s\n        Max: "))
+        #expect(ok.stdout.hasSuffix(" Assessment: healthy\n\n"))
+        #expect(!ok.stdout.contains("\u{1B}"))  // not a terminal: no colour
+        #expect(checkFiles(healthy + "/checks").isEmpty)
+
+        let mixed = try makeProject(checkers: twoCheckers)
+        defer { removeDirectory(mixed) }
+        let bad = try runCLI([], in: mixed)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("== Broken - \(peerURL("/status/503"))"))
+        #expect(bad.stdout.contains("response status 503 Service Unavailable}]\n Assessment: down\n"))
+    }
+
+    @Test func storeWritesFilesSilentlyWhateverTheHealth() throws {
+        let dir = try makeProject(checkers: twoCheckers)
+        defer { removeDirectory(dir) }
+        let run = try runCLI(["--store"], in: dir)
+        #expect(run.status == 0 && run.stdout.isEmpty && run.stderr.isEmpty)
+        let files = checkFiles(dir + "/checks")
+        #expect(files.count == 1)
+        let results = try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: dir + "/checks/" + files[0])))
+        #expect(results.map(\.title) == ["Up", "Broken"])
+        #expect(results.map(\.status) == [.healthy, .down])
+
+        let noStorage = try makeProject(checkers: upChecker, storage: false)
+        defer { removeDirectory(noStorage) }
+        let refused = try runCLI(["--store"], in: noStorage)
+        #expect(refused.status == 1 && refused.stderr == "checkup: no storage configured\n")
+    }
+
+    @Test func everyStoresAtOnceAndThenPerIntervalAndStopsCleanlyOnSIGTERM() throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: checkupBinary)
+        process.arguments = ["every", "300ms"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let files = checkFiles(dir + "/checks")
+        #expect((3...5).contains(files.count), "\(files.count) files after 1 s at 300 ms")
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).isEmpty)
+        let index = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/checks/index.json")))
+        #expect(index.objectValue?.keys.sorted() == files)
+    }
+
+    @Test func everyWithoutStorageOrCheckersRefusesToStart() throws {
+        let noStorage = try makeProject(checkers: upChecker, storage: false)
+        defer { removeDirectory(noStorage) }
+        #expect(try runCLI(["every", "minute"], in: noStorage).stderr == "checkup: no storage configured\n")
+        let noCheckers = try makeProject(checkers: "[]")
+        defer { removeDirectory(noCheckers) }
+        let run = try runCLI(["every", "Hour"], in: noCheckers)
+        #expect(run.status == 1 && run.stderr == "checkup: no checkers configured\n")
+    }
+
+    @Test func messageIsAttachedToTheNamedEndpointAndStored() throws {
+        let dir = try makeProject(checkers: twoCheckers)
+        defer { removeDirectory(dir) }
+        let run = try runCLI(["message", "--about=broken", "Investigating <b>503s</b>"], in: dir)
+        #expect(run.status == 0 && run.stdout == "Message posted\n")
+        let files = checkFiles(dir + "/checks")
+        let results = try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: dir + "/checks/" + files[0])))
+        #expect(results.map(\.message) == ["", "Investigating <b>503s</b>"])
+
+        let ambiguous = try runCLI(["message", "hello"], in: dir)
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.stderr.hasPrefix("checkup: more than one result; unable to guess which one to attach message to"))
+        let unknown = try runCLI(["message", "-a", "Nope", "hello"], in: dir)
+        #expect(unknown.status == 2 && unknown.stderr.hasPrefix("checkup: no result for endpoint with title 'Nope'"))
+        #expect(checkFiles(dir + "/checks").count == 1)
+    }
+
+    @Test func provisionNeedsAProvisionableStorage() throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        let run = try runCLI(["provision"], in: dir)
+        #expect(run.status == 1 && run.stderr == "checkup: configured storage type does not have provisioning capabilities\n")
+        let s3 = try runCLI(["provision", "s3"], in: dir, environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_BUCKET_NAME": ""])
+        #expect(s3.status == 2)
+        #expect(s3.stderr.hasPrefix("checkup: provision s3 needs the environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_BUCKET_NAME"))
+    }
+
+    @Test func tenProcessesStoringIntoOneDirectoryLoseNothing() throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        var processes: [Process] = []
+        for _ in 0..<10 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: checkupBinary)
+            p.arguments = ["--store"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            try p.run()
+            processes.append(p)
+        }
+        processes.forEach { $0.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let files = checkFiles(dir + "/checks")
+        #expect(files.count == 10)
+        let index = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/checks/index.json")))
+        #expect(index.objectValue?.keys.sorted() == files)
+    }
+
+    @Test func killingAStoringProcessNeverLeavesATruncatedFile() throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        for round in 0..<3 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: checkupBinary)
+            p.arguments = ["every", "1ms"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: 0.4 + Double(round) * 0.13)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        let files = checkFiles(dir + "/checks")
+        #expect(files.count > 10)
+        for name in files {
+            let data = try #require(FileManager.default.contents(atPath: dir + "/checks/" + name))
+            #expect(try CheckResult.decodeCheckFile(data, name: name).count == 1, "\(name)")
+        }
+        // The index is whole too, and the next store brings back any entry a kill cut off.
+        #expect(try runCLI(["--store"], in: dir).status == 0)
+        let index = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/checks/index.json")))
+        #expect(index.objectValue?.keys.sorted() == checkFiles(dir + "/checks"))
+    }
+
+    @Test func serveAnswersThePageTheStoreAndNothingElse() async throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        #expect(try runCLI(["--store"], in: dir).status == 0)
+        let name = try #require(checkFiles(dir + "/checks").first)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: checkupBinary)
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let banner = String(decoding: line, as: UTF8.self)
+        let port = try #require(banner.split(separator: ":").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let base = "http://127.0.0.1:\(port)"
+
+        let page = try await httpGet(base + "/")
+        #expect(page.status == 200 && page.body.contains("<html") && !page.body.contains("Error"))
+        #expect(page.response.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(page.response.header("Content-Security-Policy")?.contains("default-src 'self'") == true)
+
+        let index = try await httpGet(base + "/index.json?t=123")
+        #expect(index.status == 200 && index.body.contains(name))
+        #expect(index.response.header("Content-Type") == "application/json")
+
+        let check = try await httpGet(base + "/" + name)
+        #expect(check.status == 200)
+        #expect(check.body == String(decoding: try #require(FileManager.default.contents(atPath: dir + "/checks/" + name)), as: UTF8.self))
+        let etag = try #require(check.response.header("ETag"))
+        let revalidated = try await httpGet(base + "/" + name, headers: ["If-None-Match: \(etag)"])
+        #expect(revalidated.status == 304 && revalidated.body.isEmpty)
+        let lastModified = try #require(check.response.header("Last-Modified"))
+        #expect(try await httpGet(base + "/" + name, headers: ["If-Modified-Since: \(lastModified)"]).status == 304)
+
+        let script = try await httpGet(base + "/js/config.js")
+        #expect(script.status == 200 && script.response.header("Content-Type") == "text/javascript; charset=utf-8")
+
+        for path in ["/../checkup.json", "/%2e%2e/checkup.json", "/js/../../checkup.json", "/checkup.json",
+                     "/.index.lock", "/9-check.json", "/js/", "/nothing.html"] {
+            #expect(try await httpGet(base + path).status == 404, "\(path)")
+        }
+        var post = TransferRequest(url: base + "/index.json")
+        post.method = "POST"
+        post.body = Array("x".utf8)
+        #expect(try await CurlEngine.shared.perform(post).status == 405)
+
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func serveNeedsFSStorage() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try #"{"storage":{"type":"s3","bucket":"b"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let run = try runCLI(["serve"], in: dir)
+        #expect(run.status == 1 && run.stderr.hasPrefix("checkup: configured storage type does not have reading capabilities"))
+    }
+}
