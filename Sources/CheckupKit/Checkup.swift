@@ -66,31 +66,31 @@ public struct Checkup: Sendable {
             throw CheckupError(.config, "concurrent_checks: \(concurrentChecks) is negative (must be 0 for the default, or more)")
         }
         let limit = concurrentChecks == 0 ? Self.defaultConcurrentChecks : concurrentChecks
-        var outcomes = [Result<CheckResult, any Error>?](repeating: nil, count: checkers.count)
-        await withTaskGroup(of: (Int, Result<CheckResult, any Error>).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < checkers.count else { return }
-                let index = next
-                let checker = checkers[index]
-                next += 1
+        let checkers = self.checkers
+        var slots = [Outcome?](repeating: nil, count: checkers.count)
+        await withTaskGroup(of: Outcome.self) { group in
+            for (index, checker) in checkers.enumerated() {
+                // Keep at most `limit` running: wait for one to finish before starting another.
+                if index >= limit, let done = await group.next() {
+                    slots[done.index] = done
+                }
                 group.addTask {
-                    do { return (index, .success(try await checker.check())) } catch { return (index, .failure(error)) }
+                    do {
+                        return Outcome(index: index, result: try await checker.check(), error: nil)
+                    } catch {
+                        return Outcome(index: index, result: nil, error: "\(error)")
+                    }
                 }
             }
-            for _ in 0..<min(limit, checkers.count) { startNext() }
-            while let (index, outcome) = await group.next() {
-                outcomes[index] = outcome
-                startNext()
+            for await done in group {
+                slots[done.index] = done
             }
         }
         var results: [CheckResult] = []
         var errors: [String] = []
-        for case let outcome? in outcomes {
-            switch outcome {
-            case .success(let result): results.append(result)
-            case .failure(let error): errors.append("\(error)")
-            }
+        for slot in slots {
+            if let result = slot?.result { results.append(result) }
+            if let error = slot?.error { errors.append(error) }
         }
         if !errors.isEmpty { throw CheckupError(.check, errors.joined(separator: "; ")) }
         if let timestamp {
@@ -152,6 +152,13 @@ public struct Checkup: Sendable {
         }
         return CheckupSchedule(task: task)
     }
+}
+
+/// What one checker's task hands back to `check()`.
+private struct Outcome: Sendable {
+    var index: Int
+    var result: CheckResult?
+    var error: String?
 }
 
 /// A running `checkAndStoreEvery` loop.

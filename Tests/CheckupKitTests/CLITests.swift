@@ -72,7 +72,9 @@ func checkFiles(_ dir: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(FileSystemStorage.isCheckFileName).sorted()
 }
 
-@Suite(.timeLimit(.minutes(2))) struct CLITests {
+// Serialized: these tests block a thread while the binary runs; one at a time keeps the rest of
+// the suite's tasks from starving on a two-core machine.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CLITests {
     var upChecker: String { #"[{"type":"http","endpoint_name":"Up","endpoint_url":"\#(peerURL("/"))"}]"# }
     var twoCheckers: String {
         #"[{"type":"http","endpoint_name":"Up","endpoint_url":"\#(peerURL("/"))"},{"type":"http","endpoint_name":"Broken","endpoint_url":"\#(peerURL("/status/503"))"}]"#

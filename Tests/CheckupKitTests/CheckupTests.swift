@@ -108,17 +108,44 @@ final class RecordingNotifier: Notifier, Sendable {
         #expect(lines.withLock { $0 } == ["ERROR sending notifications for recording: receiver said no"])
     }
 
-    @Test func checkAndStoreEveryRunsAtOnceThenOncePerInterval() async throws {
+    /// Waits (up to 20 s, so a loaded machine cannot fail the test) until `condition` holds.
+    func waitUntil(_ condition: () -> Bool) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(20)
+        while !condition() && clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test func checkAndStoreEveryRunsAtOnceWithoutWaitingForTheFirstInterval() async throws {
         let storage = MemoryStorage()
         let checkup = Checkup(checkers: [CountingChecker(name: "a", gauge: Gauge(), delay: .zero)], storage: storage)
-        let schedule = checkup.checkAndStoreEvery(.milliseconds(50))
-        try await Task.sleep(for: .milliseconds(170))
+        let schedule = checkup.checkAndStoreEvery(.seconds(3600))
+        try await waitUntil { storage.rounds.count >= 1 }
         schedule.stop()
         await schedule.wait()
-        // Rounds at 0, 50, 100 and 150 ms, as the original's test expects (4); allow for a slow machine.
-        #expect((3...5).contains(storage.rounds.count), "\(storage.rounds.count) rounds")
+        #expect(storage.rounds.count == 1)
+    }
+
+    @Test func checkAndStoreEveryKeepsTheIntervalAndStopsWhenTold() async throws {
+        let storage = MemoryStorage()
+        let times = Mutex([ContinuousClock.Instant]())
+        struct Stamping: Checker {
+            let name = "stamp"
+            let times: @Sendable () -> Void
+            func check() async throws -> CheckResult { times(); return CheckResult(title: name, healthy: true) }
+        }
+        let checkup = Checkup(checkers: [Stamping { times.withLock { $0.append(ContinuousClock().now) } }], storage: storage)
+        let schedule = checkup.checkAndStoreEvery(.milliseconds(100))
+        try await waitUntil { storage.rounds.count >= 4 }
+        schedule.stop()
+        await schedule.wait()
+        let stamps = times.withLock { $0 }
+        #expect(stamps.count >= 4)
+        // Rounds keep to a grid of ticks (start + k × interval), as Go's ticker, never running early.
+        for (k, stamp) in stamps.enumerated() {
+            #expect(stamp - stamps[0] >= .milliseconds(100 * k - 5), "round \(k) at \(stamp - stamps[0])")
+        }
         let after = storage.rounds.count
-        try await Task.sleep(for: .milliseconds(120))
+        try await Task.sleep(for: .milliseconds(250))
         #expect(storage.rounds.count == after)
     }
 
