@@ -283,13 +283,7 @@ func checkFiles(_ dir: String) -> [String] {
         process.standardOutput = out
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let banner = String(decoding: line, as: UTF8.self)
+        let banner = readFirstLine(out)
         let port = try #require(banner.split(separator: ":").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) })
         let base = "http://127.0.0.1:\(port)"
 

@@ -21,13 +21,7 @@ final class Peer: @unchecked Sendable {  // immutable after init; Process is thr
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
+        let text = readFirstLine(stdout)
         guard let portText = text.split(separator: "\n").first?.split(separator: " ").last, let port = Int(portText) else {
             throw CheckupError(.service, "peer \(executable) did not start: \(text)")
         }
@@ -39,6 +33,17 @@ final class Peer: @unchecked Sendable {  // immutable after init; Process is thr
         process.terminate()
         process.waitUntilExit()
     }
+}
+
+/// Reads from `pipe` until its first line has arrived (or the writer closed it).
+func readFirstLine(_ pipe: Pipe) -> String {
+    var line = Data()
+    while !line.contains(0x0A) {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return String(decoding: line, as: UTF8.self)
 }
 
 /// The Python HTTP test server (testdata/peers/httpd.py), one per test process.
