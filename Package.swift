@@ -21,9 +21,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // c-ares (Debian: libc-ares-dev) for DNS queries and answer parsing.
+        .systemLibrary(
+            name: "CAres",
+            pkgConfig: "libcares",
+            providers: [.apt(["libc-ares-dev"])]
+        ),
         .target(
             name: "CheckupKit",
-            dependencies: ["CCurl", "COpenSSL"]
+            dependencies: ["CCurl", "COpenSSL", "CAres"]
         ),
         .executableTarget(
             name: "checkup",
