@@ -11,6 +11,8 @@ let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathCompon
 final class Peer: @unchecked Sendable {  // immutable after init; Process is thread-safe to terminate
     let process = Process()
     let port: Int
+    /// The first line the peer printed.
+    let banner: String
     private let stdin = Pipe()
 
     init(_ executable: String, _ arguments: [String]) throws {
@@ -22,10 +24,14 @@ final class Peer: @unchecked Sendable {  // immutable after init; Process is thr
         process.standardError = FileHandle.nullDevice
         try process.run()
         let text = readFirstLine(stdout)
-        guard let portText = text.split(separator: "\n").first?.split(separator: " ").last, let port = Int(portText) else {
+        banner = text
+        if text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) {
+            self.port = port
+        } else if text.hasPrefix("{") {
+            self.port = 0
+        } else {
             throw CheckupError(.service, "peer \(executable) did not start: \(text)")
         }
-        self.port = port
     }
 
     deinit {
@@ -95,3 +101,25 @@ func httpGet(_ url: String, headers: [String] = []) async throws -> (status: Int
     let response = try await CurlEngine.shared.perform(request)
     return (response.status, String(decoding: response.body, as: UTF8.self), response)
 }
+
+/// The TLS test peers (testdata/peers/tlsd.py): a test CA and one port per certificate case.
+struct TLSPeers: Sendable {
+    let peer: Peer
+    let directory: String
+    let ports: [String: Int]
+    var caFile: String { directory + "/ca.pem" }
+    func address(_ label: String) -> String { "localhost:\(ports[label] ?? 0)" }
+}
+
+let tlsPeers: TLSPeers = {
+    do {
+        let dir = try makeTemporaryDirectory()
+        let peer = try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/tlsd.py").path, dir])
+        let object = try JSONValue.parse(Data(peer.banner.utf8)).objectValue ?? JSONObject()
+        var ports: [String: Int] = [:]
+        for (label, value) in object.pairs { if case .int(let p) = value { ports[label] = Int(p) } }
+        return TLSPeers(peer: peer, directory: dir, ports: ports)
+    } catch {
+        preconditionFailure("cannot start the TLS test peers: \(error)")
+    }
+}()

@@ -7,6 +7,8 @@ extension Checkup {
     /// The checker types `checkup.json` can name, by their `"type"`.
     static let checkerTypes: [String: any JSONConfigurable.Type] = [
         HTTPChecker.typeName: HTTPChecker.self,
+        TCPChecker.typeName: TCPChecker.self,
+        ExecChecker.typeName: ExecChecker.self,
     ]
     /// The storage types, by their `"type"` (or 2016 `"provider"`).
     static let storageTypes: [String: any JSONConfigurable.Type] = [
@@ -14,7 +16,7 @@ extension Checkup {
         S3Storage.typeName: S3Storage.self,
     ]
     /// Types the original knows that checkup does not (yet) run, for a clearer error.
-    static let laterCheckerTypes: Set = ["tcp", "dns", "tls", "exec"]
+    static let laterCheckerTypes: Set = ["dns", "tls"]
     static let laterNotifierTypes: Set = ["slack", "mail", "mailgun", "pushover", "discord"]
     static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
 

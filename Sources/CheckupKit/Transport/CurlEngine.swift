@@ -23,6 +23,10 @@ struct TransferRequest: Sendable {
     var tlsSkipVerify = false
     var tlsCAFile: String? = nil
     var userAgent = "checkup/\(checkupVersion)"
+    /// Connect (and do the TLS handshake for https) but send no request (`CURLOPT_CONNECT_ONLY`).
+    var connectOnly = false
+    /// Collect the server's certificate chain (`CURLOPT_CERTINFO`).
+    var collectCertificates = false
 }
 
 /// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
@@ -38,6 +42,8 @@ struct TransferResponse: Sendable {
     /// The final response's header fields, names as received.
     var headers: [(name: String, value: String)]
     var body: [UInt8]
+    /// The server's certificate chain, leaf first, as PEM, when `collectCertificates` was set.
+    var certificatesPEM: [String] = []
     // Cumulative times from the start of the transfer, as libcurl reports them (`CURLINFO_*_TIME_T`).
     var nameLookupTime: Duration
     var connectTime: Duration
@@ -265,6 +271,8 @@ final class CurlEngine: Sendable {
             check(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
             check(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
         }
+        if r.connectOnly { check(ccurl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)) }
+        if r.collectCertificates { check(ccurl_setopt_long(easy, CURLOPT_CERTINFO, 1)) }
         if let ca = r.tlsCAFile {
             check(ccurl_setopt_string(easy, CURLOPT_CAINFO, t.cString(ca)))
         }
@@ -339,12 +347,28 @@ final class CurlEngine: Sendable {
             if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
             if t.bodyTooLarge { message = "response body is larger than \(t.request.maxBodyBytes) bytes" }
         }
+        var certificates: [String] = []
+        if t.request.collectCertificates {
+            // CURLINFO_CERTINFO: per certificate, a list of "Name:value" strings; "Cert:" is the PEM.
+            var raw: UnsafeMutableRawPointer?
+            if ccurl_getinfo_pointer(t.easy, CURLINFO_CERTINFO, &raw) == CURLE_OK, let raw {
+                let info = raw.assumingMemoryBound(to: curl_certinfo.self).pointee
+                for i in 0..<Int(info.num_of_certs) {
+                    var node = info.certinfo[i]
+                    while let n = node {
+                        let entry = String(cString: n.pointee.data)
+                        if entry.hasPrefix("Cert:") { certificates.append(String(entry.dropFirst(5))) }
+                        node = n.pointee.next
+                    }
+                }
+            }
+        }
         // "HTTP/1.1 404 Not Found" → "Not Found"
         let parts = t.statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         let reason = parts.count == 3 ? String(parts[2]) : ""
         return TransferResponse(
             curlCode: Int32(code.rawValue), errorMessage: message, status: status, reason: reason,
-            headers: t.headers, body: t.body,
+            headers: t.headers, body: t.body, certificatesPEM: certificates,
             nameLookupTime: time(CURLINFO_NAMELOOKUP_TIME_T), connectTime: time(CURLINFO_CONNECT_TIME_T),
             appConnectTime: time(CURLINFO_APPCONNECT_TIME_T), startTransferTime: time(CURLINFO_STARTTRANSFER_TIME_T),
             totalTime: time(CURLINFO_TOTAL_TIME_T))

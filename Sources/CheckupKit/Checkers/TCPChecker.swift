@@ -1,0 +1,123 @@
+import Foundation
+
+/// Checks that a TCP port accepts connections, optionally with a TLS handshake (`"type": "tcp"`).
+///
+/// Each attempt connects (and, with `tls`, completes a verified handshake) through libcurl's
+/// `CURLOPT_CONNECT_ONLY` on the shared transfer loop, then closes; the round-trip time is the
+/// time to connect, including the handshake.
+public struct TCPChecker: Checker, Equatable {
+    /// The name of the endpoint (`endpoint_name`).
+    public var name: String
+    /// `host:port`, with IPv6 literals in brackets (`endpoint_url`).
+    public var address: String
+    /// Do a TLS handshake after connecting (`tls`).
+    public var tls: Bool
+    /// Accept any certificate (`tls_skip_verify`).
+    public var tlsSkipVerify: Bool
+    /// A PEM file of CA certificates to trust instead of the system's (`tls_ca_file`).
+    public var tlsCAFile: String
+    /// Limit for each attempt (`timeout`); zero means one second, as the original.
+    public var timeout: Duration
+    /// Above this median connect time the endpoint is degraded (`threshold_rtt`).
+    public var thresholdRTT: Duration
+    /// How many connections to make (`attempts`); values below 1 mean 1.
+    public var attempts: Int
+
+    /// The timeout used when none is configured.
+    public static let defaultTimeout: Duration = .seconds(1)
+
+    /// Creates a TCP checker.
+    public init(name: String, address: String, tls: Bool = false, tlsSkipVerify: Bool = false, tlsCAFile: String = "",
+                timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1) {
+        self.name = name
+        self.address = address
+        self.tls = tls
+        self.tlsSkipVerify = tlsSkipVerify
+        self.tlsCAFile = tlsCAFile
+        self.timeout = timeout
+        self.thresholdRTT = thresholdRTT
+        self.attempts = attempts
+    }
+
+    /// Connects and concludes a result.
+    /// - Throws: `CheckupError` (`.config`) for an address that is not `host:port` or an
+    ///   unreadable `tls_ca_file`.
+    public func check() async throws -> CheckResult {
+        guard let (host, port) = HostPort.parse(address) else {
+            throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
+        }
+        if tls, !tlsCAFile.isEmpty, !FileManager.default.isReadableFile(atPath: tlsCAFile) {
+            throw CheckupError(.config, "\(name): tls_ca_file: error reading root certificate \(tlsCAFile)")
+        }
+        var request = TransferRequest(url: "\(tls ? "https" : "http")://\(HostPort.urlHost(host)):\(port)/")
+        request.connectOnly = true
+        request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
+        request.tlsSkipVerify = tlsSkipVerify
+        request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
+        let started = CheckResult.now()
+        let times = await runAttempts(attempts, spacing: .zero) {
+            do {
+                let response = try await CurlEngine.shared.perform(request)
+                var attempt = Attempt(response: response)
+                attempt.rtt = response.totalTime
+                attempt.firstByte = nil
+                if !response.succeeded { attempt.error = response.errorMessage }
+                return attempt
+            } catch {
+                return Attempt(rtt: .zero, error: "check cancelled")
+            }
+        }
+        var result = CheckResult(title: name, endpoint: address, timestamp: started, times: times, threshold: thresholdRTT)
+        result.conclude()
+        return result
+    }
+}
+
+/// `host:port` addresses as the original's `endpoint_url` for tcp, tls and dns checks.
+enum HostPort {
+    /// Splits `example.com:443`, `127.0.0.1:53` or `[::1]:8080`; nil when it is not such an address.
+    static func parse(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]") else { return nil }
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {
+            return nil  // an IPv6 literal needs brackets
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == "@" }) else { return nil }
+        return (host, port)
+    }
+
+    /// The host as it goes in a URL: IPv6 literals in brackets.
+    static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+}
+
+extension TCPChecker: JSONConfigurable {
+    static let typeName = "tcp"
+
+    var configObject: JSONObject {
+        var w = ConfigWriter()
+        w.string("endpoint_name", name, omitEmpty: false)
+        w.string("endpoint_url", address, omitEmpty: false)
+        w.bool("tls", tls)
+        w.bool("tls_skip_verify", tlsSkipVerify)
+        w.string("tls_ca_file", tlsCAFile)
+        w.duration("timeout", timeout)
+        w.duration("threshold_rtt", thresholdRTT)
+        w.int("attempts", attempts)
+        return w.object
+    }
+
+    init(config c: ConfigReader) throws(CheckupError) {
+        let address = try c.requiredString("endpoint_url")
+        guard HostPort.parse(address) != nil else {
+            throw c.error("endpoint_url", "\(JSONValue.string(address).shortText) is not host:port (use [addr]:port for IPv6)")
+        }
+        self.init(name: try c.string("endpoint_name") ?? "", address: address, tls: try c.bool("tls"),
+                  tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
+                  timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
+                  attempts: try c.nonNegativeInt("attempts"))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+@Suite struct TCPCheckerTests {
+    @Test func openPortIsHealthyForEveryAttempt() async throws {
+        let r = try await TCPChecker(name: "open", address: "127.0.0.1:\(httpPeer.port)", attempts: 2).check()
+        #expect(r.status == .healthy && r.times.count == 2 && r.times.allSatisfy { $0.rtt > .zero })
+        #expect(try await TCPChecker(name: "v6", address: "localhost:\(httpPeer.port)").check().status == .healthy)
+        #expect(try await TCPChecker(name: "slow", address: "127.0.0.1:\(httpPeer.port)", thresholdRTT: .nanoseconds(1)).check().status == .degraded)
+    }
+
+    @Test func refusedPortIsDown() async throws {
+        let r = try await TCPChecker(name: "closed", address: "127.0.0.1:\(closedPort())").check()
+        #expect(r.status == .down && (r.times[0].error ?? "").contains("Couldn't connect"))
+    }
+
+    @Test func ipv6LiteralsWork() async throws {
+        // The peer listens on 127.0.0.1 only, so ::1 is refused: the point is that the address is understood.
+        let r = try await TCPChecker(name: "v6", address: "[::1]:\(closedPort())").check()
+        #expect(r.status == .down && !(r.times[0].error ?? "").contains("URL"))
+    }
+
+    @Test func tlsHandshakeVerifiedAgainstTheGivenCA() async throws {
+        let good = try await TCPChecker(name: "tls", address: tlsPeers.address("good"), tls: true, tlsCAFile: tlsPeers.caFile).check()
+        #expect(good.status == .healthy)
+        #expect(good.times[0].tlsHandshake != nil)
+        let untrusted = try await TCPChecker(name: "tls", address: tlsPeers.address("good"), tls: true).check()
+        #expect(untrusted.status == .down)
+        let skipped = try await TCPChecker(name: "tls", address: tlsPeers.address("selfsigned"), tls: true, tlsSkipVerify: true).check()
+        #expect(skipped.status == .healthy)
+    }
+
+    @Test func handshakeThatNeverCompletesEndsAtTheTimeout() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let r = try await TCPChecker(name: "stall", address: tlsPeers.address("stall"), tls: true, timeout: .milliseconds(300)).check()
+        #expect(r.status == .down && (r.times[0].error ?? "").contains("timed out"))
+        #expect(clock.now - start < .seconds(3))
+        // Without a timeout the original's 1 s default applies, to plain TCP as well.
+        let start2 = clock.now
+        let plain = try await TCPChecker(name: "stall", address: tlsPeers.address("stall"), tls: true).check()
+        #expect(plain.status == .down && clock.now - start2 < .seconds(3))
+    }
+
+    @Test func manyChecksRunConcurrently() async throws {
+        let checkers: [any Checker] = (0..<200).map { TCPChecker(name: "t\($0)", address: "127.0.0.1:\(httpPeer.port)") }
+            + (0..<100).map { TCPChecker(name: "s\($0)", address: tlsPeers.address("good"), tls: true, tlsCAFile: tlsPeers.caFile) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = try await Checkup(checkers: checkers, concurrentChecks: 300).check()
+        let elapsed = clock.now - start
+        #expect(results.count == 300 && results.allSatisfy { $0.status == .healthy })
+        #expect(elapsed < .seconds(10), "300 checks took \(elapsed)")
+    }
+
+    @Test func configRoundTripsAndRejectsBadAddresses() throws {
+        let json = #"{"checkers":[{"type":"tcp","endpoint_name":"DB","endpoint_url":"[::1]:5432","tls":true,"tls_skip_verify":true,"tls_ca_file":"/ca.pem","timeout":2000000000,"threshold_rtt":5000000,"attempts":3}],"timestamp":"0001-01-01T00:00:00Z"}"#
+        let checkup = try Checkup(configData: Data(json.utf8), environment: [:])
+        #expect(String(decoding: try checkup.configData(), as: UTF8.self) == json)
+        for bad in ["example.com", "::1:80", "host:0", "host:http"] {
+            #expect(throws: CheckupError(.config, "checkup.json: checkers[0].endpoint_url: \"\(bad)\" is not host:port (use [addr]:port for IPv6)")) {
+                try Checkup(configData: Data(#"{"checkers":[{"type":"tcp","endpoint_url":"\#(bad)"}]}"#.utf8), environment: [:])
+            }
+        }
+    }
+}
