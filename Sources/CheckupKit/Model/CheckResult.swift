@@ -26,6 +26,8 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
     public var notice: String
     /// A message a person attached, e.g. with `checkup message`.
     public var message: String
+    /// The leaf certificate, for TLS checks (checkup's extension; `certificate` in JSON).
+    public var certificate: CertificateInfo?
 
     /// Creates a result. Flags left false mean the status is unknown until `conclude()` runs.
     public init(title: String = "", endpoint: String = "", timestamp: Int64 = CheckResult.now(),
@@ -41,6 +43,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
         self.down = down
         self.notice = notice
         self.message = message
+        self.certificate = nil
     }
 
     /// The current time as UTC Unix nanoseconds (Go's `types.Timestamp()`).
@@ -127,6 +130,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
         o.append("down", down ? .bool(true) : nil)
         o.append("notice", notice.isEmpty ? nil : .string(notice))
         o.append("message", message.isEmpty ? nil : .string(message))
+        o.append("certificate", certificate?.json)
         return .object(o)
     }
 
@@ -145,6 +149,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
                   timestamp: try int("timestamp"), threshold: .nanoseconds(try int("threshold")),
                   healthy: bool("healthy"), degraded: bool("degraded"), down: bool("down"),
                   notice: o["notice"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
+        certificate = CertificateInfo(json: o["certificate"])
         if let times = o["times"], times != .null {
             guard let list = times.arrayValue else { throw JSONShapeError("times is \(times.kindName), not an array") }
             self.times = try list.map { v throws(JSONShapeError) in try Attempt(json: v) }

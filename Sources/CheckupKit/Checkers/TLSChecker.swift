@@ -1,0 +1,136 @@
+import Foundation
+
+/// Checks a server's TLS certificate (`"type": "tls"`): trusted, valid for the host, and not
+/// expiring within `certExpiryThreshold`.
+///
+/// Each attempt connects and completes a handshake (libcurl `CONNECT_ONLY`, verification off so
+/// that the chain can be read even when it is bad), then judges the chain with libcrypto. An
+/// expired, not yet valid, untrusted or mismatched certificate is down with a reason that says
+/// which; a valid one expiring within the threshold is degraded with a notice giving the date.
+/// The leaf's subject, issuer and validity go into the result's `certificate`.
+public struct TLSChecker: Checker, Equatable {
+    /// The name of the endpoint (`endpoint_name`).
+    public var name: String
+    /// `host:port` (`endpoint_url`); the host is the name the certificate must match.
+    public var address: String
+    /// Limit for each attempt (`timeout`); zero means 10 seconds.
+    public var timeout: Duration
+    /// Above this median handshake time the endpoint is degraded (`threshold_rtt`).
+    public var thresholdRTT: Duration
+    /// How many handshakes (`attempts`); values below 1 mean 1.
+    public var attempts: Int
+    /// A certificate expiring sooner than this is degraded (`cert_expiry_threshold`); zero means 14 days.
+    public var certExpiryThreshold: Duration
+    /// PEM files of trusted roots (`trusted_roots`); empty means the system's.
+    public var trustedRoots: [String]
+
+    /// The timeout used when none is configured.
+    public static let defaultTimeout: Duration = .seconds(10)
+    /// The expiry threshold used when none is configured, as the original.
+    public static let defaultExpiryThreshold: Duration = .seconds(14 * 24 * 3600)
+
+    /// Creates a TLS checker.
+    public init(name: String, address: String, timeout: Duration = .zero, thresholdRTT: Duration = .zero,
+                attempts: Int = 1, certExpiryThreshold: Duration = .zero, trustedRoots: [String] = []) {
+        self.name = name
+        self.address = address
+        self.timeout = timeout
+        self.thresholdRTT = thresholdRTT
+        self.attempts = attempts
+        self.certExpiryThreshold = certExpiryThreshold
+        self.trustedRoots = trustedRoots
+    }
+
+    /// Connects, judges the certificate and concludes a result.
+    /// - Throws: `CheckupError` (`.config`) for a bad address or an unreadable trusted root.
+    public func check() async throws -> CheckResult {
+        guard let (host, port) = HostPort.parse(address) else {
+            throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
+        }
+        for (i, path) in trustedRoots.enumerated() where !FileManager.default.isReadableFile(atPath: path) {
+            throw CheckupError(.config, "\(name): trusted_roots[\(i)]: error reading root certificate \(path)")
+        }
+        var request = TransferRequest(url: "https://\(HostPort.urlHost(host)):\(port)/")
+        request.connectOnly = true
+        request.tlsSkipVerify = true
+        request.collectCertificates = true
+        request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
+        let started = CheckResult.now()
+        var leaves: [CertificateInfo] = []
+        let times = await runAttempts(attempts, spacing: .zero) {
+            let response: TransferResponse
+            do { response = try await CurlEngine.shared.perform(request) } catch {
+                return Attempt(rtt: .zero, error: "check cancelled")
+            }
+            var attempt = Attempt(response: response)
+            attempt.rtt = response.totalTime
+            attempt.firstByte = nil
+            guard response.succeeded else {
+                attempt.error = response.errorMessage
+                return attempt
+            }
+            guard let chain = CertificateChain(pem: response.certificatesPEM) else {
+                attempt.error = "no certificates presented"
+                return attempt
+            }
+            let info = CertificateInfo(subject: chain.subject, issuer: chain.issuer,
+                                       notBefore: chain.notBefore, notAfter: chain.notAfter)
+            leaves.append(info)
+            attempt.error = Self.problem(chain, info: info, host: host, roots: trustedRoots)
+            return attempt
+        }
+        var result = CheckResult(title: name, endpoint: address, timestamp: started, times: times, threshold: thresholdRTT)
+        result.certificate = leaves.last
+        result.conclude()
+        let threshold = certExpiryThreshold > .zero ? certExpiryThreshold : Self.defaultExpiryThreshold
+        let now = Int64(Date().timeIntervalSince1970)
+        if !result.down, let soonest = leaves.min(by: { $0.notAfter < $1.notAfter }),
+           soonest.notAfter - now < threshold.components.seconds {
+            result.healthy = false
+            result.degraded = true
+            let left = Duration.seconds(max(0, soonest.notAfter - now))
+            result.notice = "certificate expiring soon: expires \(RFC3339.format(soonest.notAfter * 1_000_000_000)) (in \(left.goDescription))"
+        }
+        return result
+    }
+
+    /// Why the certificate is not acceptable for `host`, or nil when it is.
+    static func problem(_ chain: CertificateChain, info: CertificateInfo, host: String, roots: [String]) -> String? {
+        let now = Int64(Date().timeIntervalSince1970)
+        func date(_ seconds: Int64) -> String { RFC3339.format(seconds * 1_000_000_000) }
+        if info.notAfter <= now {
+            return "certificate expired \(Duration.seconds(now - info.notAfter).goDescription) ago (on \(date(info.notAfter)))"
+        }
+        if info.notBefore > now { return "certificate is not valid until \(date(info.notBefore))" }
+        if let trust = chain.trustProblem(roots: roots) { return "certificate is not trusted: \(trust)" }
+        if !chain.matches(host: host) { return "certificate is not valid for \(host) (subject \(info.subject))" }
+        return nil
+    }
+}
+
+extension TLSChecker: JSONConfigurable {
+    static let typeName = "tls"
+
+    var configObject: JSONObject {
+        var w = ConfigWriter()
+        w.string("endpoint_name", name, omitEmpty: false)
+        w.string("endpoint_url", address, omitEmpty: false)
+        w.duration("timeout", timeout)
+        w.duration("threshold_rtt", thresholdRTT)
+        w.int("attempts", attempts)
+        w.duration("cert_expiry_threshold", certExpiryThreshold)
+        w.strings("trusted_roots", trustedRoots)
+        return w.object
+    }
+
+    init(config c: ConfigReader) throws(CheckupError) {
+        let address = try c.requiredString("endpoint_url")
+        guard HostPort.parse(address) != nil else {
+            throw c.error("endpoint_url", "\(JSONValue.string(address).shortText) is not host:port (use [addr]:port for IPv6)")
+        }
+        self.init(name: try c.string("endpoint_name") ?? "", address: address, timeout: try c.duration("timeout"),
+                  thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.nonNegativeInt("attempts"),
+                  certExpiryThreshold: try c.duration("cert_expiry_threshold"),
+                  trustedRoots: try c.stringArray("trusted_roots"))
+    }
+}
