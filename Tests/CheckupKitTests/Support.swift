@@ -123,3 +123,10 @@ let tlsPeers: TLSPeers = {
         preconditionFailure("cannot start the TLS test peers: \(error)")
     }
 }()
+
+/// Whether an attempt error is libcurl's report of a timeout ("Connection timed out after 300
+/// milliseconds", "SSL connection timeout", "Operation timed out ...").
+func isTimeout(_ error: String?) -> Bool {
+    let text = (error ?? "").lowercased()
+    return text.contains("timed out") || text.contains("timeout")
+}

@@ -35,7 +35,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         let r = try await TCPChecker(name: "stall", address: tlsPeers.address("stall"), tls: true, timeout: .milliseconds(300)).check()
-        #expect(r.status == .down && (r.times[0].error ?? "").contains("timed out"))
+        #expect(r.status == .down && isTimeout(r.times[0].error), "\(r.times[0].error ?? "")")
         #expect(clock.now - start < .seconds(3))
         // Without a timeout the original's 1 s default applies, to plain TCP as well.
         let start2 = clock.now
@@ -44,13 +44,16 @@ import Testing
     }
 
     @Test func manyChecksRunConcurrently() async throws {
-        let checkers: [any Checker] = (0..<200).map { TCPChecker(name: "t\($0)", address: "127.0.0.1:\(httpPeer.port)") }
-            + (0..<100).map { TCPChecker(name: "s\($0)", address: tlsPeers.address("good"), tls: true, tlsCAFile: tlsPeers.caFile) }
+        // A generous timeout: the Python peer does 100 handshakes at once on a loaded two-core machine.
+        let checkers: [any Checker] = (0..<200).map { TCPChecker(name: "t\($0)", address: "127.0.0.1:\(httpPeer.port)", timeout: .seconds(8)) }
+            + (0..<100).map { TCPChecker(name: "s\($0)", address: tlsPeers.address("good"), tls: true, tlsCAFile: tlsPeers.caFile, timeout: .seconds(8)) }
         let clock = ContinuousClock()
         let start = clock.now
         let results = try await Checkup(checkers: checkers, concurrentChecks: 300).check()
         let elapsed = clock.now - start
-        #expect(results.count == 300 && results.allSatisfy { $0.status == .healthy })
+        #expect(results.count == 300)
+        let failures = results.filter { $0.status != .healthy }.compactMap { $0.times.first?.error }
+        #expect(failures.isEmpty, "\(failures.count) failed, e.g. \(failures.first ?? "")")
         #expect(elapsed < .seconds(10), "300 checks took \(elapsed)")
     }
 
