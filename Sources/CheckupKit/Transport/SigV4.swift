@@ -1,0 +1,141 @@
+import COpenSSL
+import Foundation
+
+/// AWS Signature Version 4 for S3 and IAM requests ("Authenticating Requests (AWS Signature
+/// Version 4)"): canonical request, string to sign, signing key, signature. Pure: the time is a
+/// parameter, so known-answer tests are exact. SHA-256 and HMAC come from OpenSSL's libcrypto.
+struct SigV4 {
+    /// Access key id, secret and, for temporary credentials, the session token.
+    struct Credentials: Sendable, Equatable {
+        var accessKeyID: String
+        var secretAccessKey: String
+        var sessionToken: String = ""
+    }
+
+    var credentials: Credentials
+    /// The region, e.g. `us-east-1`.
+    var region: String
+    /// The service, `s3` or `iam`.
+    var service: String
+
+    /// The SHA-256 of an empty body, hex.
+    static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    /// Signs a request: returns the headers to send, `Authorization` included, in addition to
+    /// the given ones. `x-amz-date` and `x-amz-content-sha256` (always signed) are added, and
+    /// `x-amz-security-token` when there is a session token.
+    /// - Parameters:
+    ///   - method: `GET`, `PUT`, …
+    ///   - path: the URI path, not yet encoded (`/bucket/key with space`).
+    ///   - query: query parameters, not yet encoded.
+    ///   - headers: headers to sign, `host` among them.
+    ///   - payloadHash: hex SHA-256 of the body (or `UNSIGNED-PAYLOAD`).
+    ///   - date: the signing time.
+    func sign(method: String, path: String, query: [(String, String)], headers: [(String, String)],
+              payloadHash: String, date: Date) -> [(String, String)] {
+        let (amzDate, day) = Self.timestamps(date)
+        var all = headers
+        all.append(("x-amz-date", amzDate))
+        if !headers.contains(where: { $0.0.lowercased() == "x-amz-content-sha256" }) {
+            all.append(("x-amz-content-sha256", payloadHash))
+        }
+        if !credentials.sessionToken.isEmpty { all.append(("x-amz-security-token", credentials.sessionToken)) }
+
+        // Step 1: the canonical request.
+        var canonical: [String: String] = [:]
+        for (name, value) in all {
+            let key = name.lowercased()
+            let trimmed = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            canonical[key] = canonical[key].map { $0 + "," + trimmed } ?? trimmed
+        }
+        let names = canonical.keys.sorted()
+        let signedHeaders = names.joined(separator: ";")
+        let canonicalRequest = [
+            method,
+            Self.encodePath(path),
+            Self.canonicalQuery(query),
+            names.map { "\($0):\(canonical[$0] ?? "")\n" }.joined(),
+            signedHeaders,
+            payloadHash,
+        ].joined(separator: "\n")
+
+        // Step 2: the string to sign.
+        let scope = "\(day)/\(region)/\(service)/aws4_request"
+        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(Self.sha256(Array(canonicalRequest.utf8)))]
+            .joined(separator: "\n")
+
+        // Steps 3 and 4: the signing key and the signature.
+        var key = Self.hmac(Array("AWS4\(credentials.secretAccessKey)".utf8), day)
+        key = Self.hmac(key, region)
+        key = Self.hmac(key, service)
+        key = Self.hmac(key, "aws4_request")
+        let signature = Self.hex(Self.hmac(key, stringToSign))
+
+        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
+            + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        return all.filter { !headers.map { $0.0 }.contains($0.0) } + [("Authorization", authorization)]
+    }
+
+    /// `20130524T000000Z` and `20130524` for `date`, in UTC.
+    static func timestamps(_ date: Date) -> (String, String) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let iso = RFC3339.format(seconds * 1_000_000_000)  // 2013-05-24T00:00:00Z
+        let compact = iso.filter { $0 != "-" && $0 != ":" }
+        return (compact, String(compact.prefix(8)))
+    }
+
+    /// URI-encodes a path: every byte but `A-Z a-z 0-9 - _ . ~` and `/` (S3 does not normalise
+    /// or double-encode paths).
+    static func encodePath(_ path: String) -> String {
+        let encoded = uriEncode(path, keepSlash: true)
+        return encoded.isEmpty ? "/" : encoded
+    }
+
+    /// The canonical query string: keys and values encoded, sorted by key then value.
+    static func canonicalQuery(_ query: [(String, String)]) -> String {
+        let pairs: [(String, String)] = query.map { (uriEncode($0.0, keepSlash: false), uriEncode($0.1, keepSlash: false)) }
+        let sorted = pairs.sorted { (a: (String, String), b: (String, String)) -> Bool in
+            a.0 == b.0 ? a.1 < b.1 : a.0 < b.0
+        }
+        return sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    /// Bytes that stay as they are in a URI-encoded component (RFC 3986 unreserved).
+    private static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8))
+
+    static func uriEncode(_ text: String, keepSlash: Bool) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if unreserved.contains(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
+                out.append(Character(Unicode.Scalar(byte)))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { Digest.sha256($0) }
+    }
+
+    /// HMAC-SHA256 (libcrypto's `HMAC`).
+    static func hmac(_ key: [UInt8], _ message: String) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let data = Array(message.utf8)
+        key.withUnsafeBytes { k in
+            data.withUnsafeBytes { d in
+                out.withUnsafeMutableBytes { o in
+                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                             d.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
+                }
+            }
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
