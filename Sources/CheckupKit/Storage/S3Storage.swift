@@ -1,34 +1,94 @@
+import Foundation
+
 /// Stores check files in an Amazon S3 (or S3-compatible) bucket (`"type": "s3"`).
 ///
-/// This build reads and writes the S3 storage configuration with the original's keys, so that
-/// existing `checkup.json` files load and round-trip unchanged; storing to S3 itself (SigV4,
-/// listing, expiry, provisioning) is the S3 storage issue's work and reports a clear error until
-/// it lands.
-public struct S3Storage: Storage, Equatable {
+/// Each stored round is one PutObject of `<unix-nanos>-check.json` whose body is byte-identical
+/// to the fs file, so any number of nodes can write into one bucket without coordinating.
+/// `maintain()` pages through the whole listing and deletes only check files older than
+/// `checkExpiry` (the original stopped at the first page without old files and deleted any
+/// object). Works with any S3-compatible store through `endpoint` and `pathStyle`.
+public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
     /// The access key id (`access_key_id`); empty means the environment's `AWS_ACCESS_KEY_ID`.
     public var accessKeyID: String
     /// The secret access key (`secret_access_key`); empty means `AWS_SECRET_ACCESS_KEY`.
     public var secretAccessKey: String
-    /// The bucket's region (`region`).
+    /// The bucket's region (`region`); empty means `us-east-1`.
     public var region: String
     /// The bucket (`bucket`).
     public var bucket: String
     /// Check files older than this are deleted by maintenance (`check_expiry`); zero keeps them.
     public var checkExpiry: Duration
+    /// The service URL for S3-compatible stores, e.g. `http://127.0.0.1:9000` (`endpoint`, checkup's extension).
+    public var endpoint: String
+    /// Path-style addressing (`path_style`, checkup's extension); nil means yes for a custom
+    /// `endpoint` and no for AWS.
+    public var pathStyle: Bool?
 
     /// Creates S3 storage settings.
     public init(accessKeyID: String = "", secretAccessKey: String = "", region: String = "",
-                bucket: String, checkExpiry: Duration = .zero) {
+                bucket: String, checkExpiry: Duration = .zero, endpoint: String = "", pathStyle: Bool? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.region = region
         self.bucket = bucket
         self.checkExpiry = checkExpiry
+        self.endpoint = endpoint
+        self.pathStyle = pathStyle
     }
 
-    /// Not yet available in this build; throws a `.storage` error that says so.
+    /// The client for this bucket, with credentials from the settings or the environment.
+    func client(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CheckupError) -> S3Client {
+        let keyID = accessKeyID.isEmpty ? environment["AWS_ACCESS_KEY_ID"] ?? "" : accessKeyID
+        let secret = secretAccessKey.isEmpty ? environment["AWS_SECRET_ACCESS_KEY"] ?? "" : secretAccessKey
+        guard !keyID.isEmpty, !secret.isEmpty else {
+            throw CheckupError(.config, "s3 storage: no credentials (set access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+        }
+        let token = accessKeyID.isEmpty ? environment["AWS_SESSION_TOKEN"] ?? "" : ""
+        return S3Client(credentials: .init(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token),
+                        region: region, bucket: bucket, endpoint: endpoint.isEmpty ? nil : endpoint,
+                        pathStyle: pathStyle ?? !endpoint.isEmpty)
+    }
+
+    /// Stores `results` as a new check file.
     public func store(_ results: [CheckResult]) async throws {
-        throw CheckupError(.storage, "s3 storage: storing to S3 is not available in this build yet; use \"type\": \"fs\"")
+        _ = try await storeFile(results)
+    }
+
+    /// Stores `results` and returns the new object's key.
+    @discardableResult
+    public func storeFile(_ results: [CheckResult]) async throws -> String {
+        let key = "\(CheckResult.now())-check.json"
+        try await client().putObject(key, body: [UInt8](CheckResult.checkFileData(results)))
+        return key
+    }
+
+    /// Deletes check files older than `checkExpiry`; does nothing when it is zero.
+    public func maintain() async throws {
+        guard checkExpiry > .zero else { return }
+        let client = try client()
+        let cutoff = CheckResult.now() - checkExpiry.nanoseconds
+        let old = try await client.listObjects()
+            .filter { FileSystemStorage.isCheckFileName($0.key) && $0.lastModified < cutoff }
+            .map(\.key)
+        try await client.deleteObjects(old)
+    }
+
+    /// The check files in the bucket: key → when stored (LastModified), in UTC Unix nanoseconds.
+    public func index() async throws -> [String: Int64] {
+        var index: [String: Int64] = [:]
+        for object in try await client().listObjects() where FileSystemStorage.isCheckFileName(object.key) {
+            index[object.key] = object.lastModified
+        }
+        return index
+    }
+
+    /// Reads one check file.
+    public func fetch(_ name: String) async throws -> [CheckResult] {
+        guard FileSystemStorage.isCheckFileName(name) else {
+            throw CheckupError(.storage, "\(name): not a check file name")
+        }
+        let body = try await client().getObject(name)
+        return try CheckResult.decodeCheckFile(Data(body), name: "s3://\(bucket)/\(name)")
     }
 }
 
@@ -42,13 +102,20 @@ extension S3Storage: JSONConfigurable {
         w.string("region", region)
         w.string("bucket", bucket, omitEmpty: false)
         w.duration("check_expiry", checkExpiry)
+        w.string("endpoint", endpoint)
+        if let pathStyle { w.bool("path_style", pathStyle, omitEmpty: false) }
         return w.object
     }
 
     init(config c: ConfigReader) throws(CheckupError) {
+        let endpoint = try c.string("endpoint") ?? ""
+        if !endpoint.isEmpty, HTTPChecker.urlProblem(endpoint) != nil {
+            throw c.error("endpoint", "\(JSONValue.string(endpoint).shortText) is not an http(s) URL")
+        }
         self.init(accessKeyID: try c.string("access_key_id") ?? "",
                   secretAccessKey: try c.string("secret_access_key") ?? "",
                   region: try c.string("region") ?? "", bucket: try c.requiredString("bucket"),
-                  checkExpiry: try c.duration("check_expiry"))
+                  checkExpiry: try c.duration("check_expiry"), endpoint: endpoint,
+                  pathStyle: c.object["path_style"] == nil ? nil : try c.bool("path_style"))
     }
 }

@@ -1,0 +1,191 @@
+import COpenSSL
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small S3 client on the shared libcurl loop: signed (SigV4) PutObject, GetObject,
+/// ListObjectsV2 and DeleteObjects. 5xx, 429 and connection failures are retried with backoff;
+/// 4xx answers are not. Failures become one-line errors such as
+/// `S3 PutObject checkup/123-check.json: 403 SignatureDoesNotMatch`, never with a secret in them.
+struct S3Client: Sendable {
+    var credentials: SigV4.Credentials
+    var region: String
+    var bucket: String
+    /// `scheme://host[:port]` of the service; nil means AWS (`https://s3.<region>.amazonaws.com`).
+    var endpoint: String?
+    /// Address the bucket in the path (`/bucket/key`) instead of the host name.
+    var pathStyle: Bool
+    var timeout: Duration = .seconds(30)
+    var retries = 3
+
+    struct Object: Sendable, Equatable {
+        var key: String
+        /// UTC Unix nanoseconds.
+        var lastModified: Int64
+    }
+
+    private var baseURL: (url: String, host: String, prefix: String) {
+        let service = endpoint ?? (region == "us-east-1" || region.isEmpty ? "https://s3.amazonaws.com" : "https://s3.\(region).amazonaws.com")
+        let trimmed = service.hasSuffix("/") ? String(service.dropLast()) : service
+        let schemeEnd = trimmed.range(of: "://")?.upperBound ?? trimmed.startIndex
+        let scheme = String(trimmed[..<schemeEnd])
+        let host = String(trimmed[schemeEnd...])
+        if pathStyle {
+            return (scheme + host, host, "/" + bucket)
+        }
+        return (scheme + bucket + "." + host, bucket + "." + host, "")
+    }
+
+    /// Creates the bucket (with a LocationConstraint outside us-east-1). An existing bucket of
+    /// ours (`BucketAlreadyOwnedByYou`) is not an error, so provisioning can be run again.
+    func createBucket() async throws {
+        var body: [UInt8] = []
+        if !region.isEmpty && region != "us-east-1" {
+            body = Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                + "<LocationConstraint>\(region)</LocationConstraint></CreateBucketConfiguration>").utf8)
+        }
+        do {
+            _ = try await send("CreateBucket", "PUT", key: "", body: body)
+        } catch let error as CheckupError where error.message.hasSuffix("BucketAlreadyOwnedByYou") {
+            return
+        }
+    }
+
+    func putObject(_ key: String, body: [UInt8], contentType: String = "application/json") async throws {
+        _ = try await send("PutObject", "PUT", key: key, body: body, headers: [("Content-Type", contentType)])
+    }
+
+    func getObject(_ key: String) async throws -> [UInt8] {
+        try await send("GetObject", "GET", key: key).body
+    }
+
+    /// Every object whose key starts with `prefix`, following continuation tokens to the end.
+    func listObjects(prefix: String = "") async throws -> [Object] {
+        var objects: [Object] = []
+        var token: String?
+        repeat {
+            var query = [("list-type", "2")]
+            if !prefix.isEmpty { query.append(("prefix", prefix)) }
+            if let token { query.append(("continuation-token", token)) }
+            let response = try await send("ListObjectsV2", "GET", key: "", query: query)
+            let xml = XMLElements(response.body)
+            let keys = xml.values("ListBucketResult/Contents/Key")
+            let dates = xml.values("ListBucketResult/Contents/LastModified")
+            for (key, date) in zip(keys, dates) {
+                objects.append(Object(key: key, lastModified: RFC3339.parse(date) ?? 0))
+            }
+            token = xml.values("ListBucketResult/IsTruncated").first == "true"
+                ? xml.values("ListBucketResult/NextContinuationToken").first : nil
+        } while token != nil
+        return objects
+    }
+
+    /// Deletes `keys`, at most 1000 per DeleteObjects request (the API's limit).
+    func deleteObjects(_ keys: [String]) async throws {
+        var start = 0
+        while start < keys.count {
+            let batch = keys[start..<min(start + 1000, keys.count)]
+            start += batch.count
+            var xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+            for key in batch { xml += "<Object><Key>\(Self.escapeXML(key))</Key></Object>" }
+            xml += "</Delete>"
+            let body = Array(xml.utf8)
+            let response = try await send("DeleteObjects", "POST", key: "", query: [("delete", "")], body: body,
+                                          headers: [("Content-Type", "application/xml"), ("Content-MD5", Self.md5Base64(body))])
+            let errors = XMLElements(response.body).values("DeleteResult/Error/Key")
+            if let first = errors.first {
+                throw CheckupError(.service, "S3 DeleteObjects \(bucket): \(errors.count) object(s) not deleted, e.g. \(first)")
+            }
+        }
+    }
+
+    /// Sends one signed request, retrying server errors; returns the response of a 2xx answer.
+    func send(_ operation: String, _ method: String, key: String, query: [(String, String)] = [],
+              body: [UInt8] = [], headers: [(String, String)] = []) async throws -> TransferResponse {
+        let base = baseURL
+        let path = base.prefix + (key.isEmpty && !base.prefix.isEmpty ? "" : "/" + key)
+        let what = key.isEmpty ? bucket : "\(bucket)/\(key)"
+        var attempt = 0
+        while true {
+            let signer = SigV4(credentials: credentials, region: region.isEmpty ? "us-east-1" : region, service: "s3")
+            let payloadHash = SigV4.hex(SigV4.sha256(body))
+            let signed = signer.sign(method: method, path: path, query: query, headers: [("host", base.host)] + headers,
+                                     payloadHash: payloadHash, date: Date())
+            var request = TransferRequest(url: base.url + SigV4.encodePath(path)
+                                          + (query.isEmpty ? "" : "?" + SigV4.canonicalQuery(query)))
+            request.method = method
+            request.headers = (headers + signed).map { "\($0.0): \($0.1)" }
+            if method == "PUT" || method == "POST" { request.body = body }
+            request.captureBody = true
+            request.timeout = timeout
+            let response = try await CurlEngine.shared.perform(request)
+            let retriable = !response.succeeded || response.status == 429 || response.status >= 500
+            if response.succeeded && (200...299).contains(response.status) { return response }
+            if retriable && attempt < retries {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100 << attempt))
+                continue
+            }
+            if !response.succeeded {
+                throw CheckupError(.service, "S3 \(operation) \(what): \(response.errorMessage)")
+            }
+            let xml = XMLElements(response.body)
+            let code = xml.values("Error/Code").first ?? HTTPStatus.phrases[response.status] ?? ""
+            throw CheckupError(.service, "S3 \(operation) \(what): \(response.status) \(code)")
+        }
+    }
+
+    static func escapeXML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Base64 of the MD5 of `body`, for `Content-MD5` (libcrypto's `EVP_md5`).
+    static func md5Base64(_ body: [UInt8]) -> String {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        body.withUnsafeBytes { b in
+            out.withUnsafeMutableBufferPointer { o in
+                _ = EVP_Digest(b.baseAddress, b.count, o.baseAddress, &length, EVP_md5(), nil)
+            }
+        }
+        return Data(out.prefix(Int(length))).base64EncodedString()
+    }
+}
+
+/// The text of XML elements by their path (`ListBucketResult/Contents/Key`), read with
+/// Foundation's `XMLParser`.
+struct XMLElements {
+    private var found: [(path: String, text: String)] = []
+
+    init(_ bytes: [UInt8]) {
+        let parser = XMLParser(data: Data(bytes))
+        let collector = Collector()
+        parser.delegate = collector
+        parser.parse()
+        found = collector.found
+    }
+
+    func values(_ path: String) -> [String] { found.filter { $0.path == path }.map(\.text) }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        var stack: [String] = []
+        var text = ""
+        var found: [(path: String, text: String)] = []
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            stack.append(name)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            found.append((stack.joined(separator: "/"), text))
+            stack.removeLast()
+            text = ""
+        }
+    }
+}

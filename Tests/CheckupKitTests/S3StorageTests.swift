@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+/// moto's S3 and IAM server with signature checking on (testdata/peers/s3d.py).
+struct S3Peer: Sendable {
+    let peer: Peer
+    let port: Int
+    let accessKeyID: String
+    let secretAccessKey: String
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    func storage(bucket: String, secret: String? = nil, expiry: Duration = .zero) -> S3Storage {
+        S3Storage(accessKeyID: accessKeyID, secretAccessKey: secret ?? secretAccessKey, region: "us-east-1",
+                  bucket: bucket, checkExpiry: expiry, endpoint: endpoint)
+    }
+
+    /// A new, empty bucket.
+    func bucket() async throws -> S3Storage {
+        let storage = storage(bucket: "checkup-\(UUID().uuidString.lowercased().prefix(12))")
+        try await storage.client().createBucket()
+        return storage
+    }
+}
+
+let s3Peer: S3Peer = {
+    do {
+        let peer = try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path])
+        let o = try JSONValue.parse(Data(peer.banner.utf8)).objectValue ?? JSONObject()
+        guard case .int(let port)? = o["port"], let key = o["access_key_id"]?.stringValue,
+              let secret = o["secret_access_key"]?.stringValue else {
+            throw CheckupError(.service, "s3d.py said: \(peer.banner)")
+        }
+        return S3Peer(peer: peer, port: Int(port), accessKeyID: key, secretAccessKey: secret)
+    } catch {
+        preconditionFailure("cannot start the S3 test peer: \(error)")
+    }
+}()
+
+@Suite(.serialized) struct S3StorageTests {
+    @Test func storeWritesTheSameBytesAsFSAndReadsBack() async throws {
+        let storage = try await s3Peer.bucket()
+        let results = [CheckResult(title: "Testing", timestamp: 7, times: [Attempt(rtt: .milliseconds(3))], healthy: true)]
+        let before = CheckResult.now()
+        let key = try await storage.storeFile(results)
+        #expect(FileSystemStorage.isCheckFileName(key))
+        #expect(Int64(key.prefix { $0.isNumber })! - before < 5_000_000_000)  // digits, checked above
+        let body = try await storage.client().getObject(key)
+        #expect(Data(body) == CheckResult.checkFileData(results))
+        #expect(try await storage.fetch(key) == results)
+        #expect(try await storage.index().keys.sorted() == [key])
+    }
+
+    @Test func wrongSecretIsRejectedWithAClearErrorThatHidesTheSecret() async throws {
+        let good = try await s3Peer.bucket()
+        let bad = s3Peer.storage(bucket: good.bucket, secret: "not-the-secret-at-all")
+        do {
+            try await bad.store([])
+            Issue.record("a wrong secret was accepted")
+        } catch let error as CheckupError {
+            #expect(error.message.hasPrefix("S3 PutObject \(good.bucket)/"))
+            #expect(error.message.hasSuffix("-check.json: 403 SignatureDoesNotMatch"))
+            #expect(!error.message.contains("not-the-secret") && !error.message.contains(s3Peer.secretAccessKey))
+        }
+    }
+
+    @Test func listingFollowsContinuationPastAThousandKeys() async throws {
+        let storage = try await s3Peer.bucket()
+        let client = try storage.client()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<1010 {
+                if i >= 40 { try await group.next() }
+                group.addTask { try await client.putObject(String(format: "%019d-check.json", i + 1), body: Array("[]\n".utf8)) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await storage.index().count == 1010)
+    }
+
+    @Test func expiryDeletesExactlyTheOldCheckFiles() async throws {
+        let storage = try await s3Peer.bucket()
+        let client = try storage.client()
+        var old: [String] = []
+        for _ in 0..<3 { old.append(try await storage.storeFile([])) }
+        try await client.putObject("notes.txt", body: Array("keep me".utf8), contentType: "text/plain")
+        try await Task.sleep(for: .milliseconds(2300))
+        let fresh = try await storage.storeFile([])
+        var expiring = storage
+        expiring.checkExpiry = .milliseconds(1500)
+        try await expiring.maintain()
+        let left = try await client.listObjects().map(\.key).sorted()
+        #expect(left == [fresh, "notes.txt"].sorted())
+    }
+
+    @Test func checkupStoresIntoS3AndTheConfigKeysRoundTrip() async throws {
+        let storage = try await s3Peer.bucket()
+        let checkup = Checkup(checkers: [HTTPChecker(name: "peer", url: peerURL("/"))], storage: storage)
+        try await checkup.checkAndStore()
+        #expect(try await storage.index().count == 1)
+
+        let json = #"{"storage":{"type":"s3","access_key_id":"$KEY","secret_access_key":"${SECRET}","region":"eu-west-1","bucket":"b","check_expiry":86400000000000,"endpoint":"http://127.0.0.1:9000","path_style":true},"timestamp":"0001-01-01T00:00:00Z"}"#
+        let loaded = try Checkup(configData: Data(json.utf8), environment: ["KEY": "AKID", "SECRET": "shh"])
+        let s3 = try #require(loaded.storage as? S3Storage)
+        #expect(s3.accessKeyID == "AKID" && s3.secretAccessKey == "shh" && s3.pathStyle == true)
+        let plain = #"{"storage":{"type":"s3","access_key_id":"","secret_access_key":"","bucket":"b"},"timestamp":"0001-01-01T00:00:00Z"}"#
+        #expect(String(decoding: try Checkup(configData: Data(plain.utf8), environment: [:]).configData(), as: UTF8.self) == plain)
+    }
+
+    @Test func credentialsComeFromTheEnvironmentWhenTheConfigHasNone() throws {
+        let storage = S3Storage(bucket: "b")
+        let client = try storage.client(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"])
+        #expect(client.credentials == .init(accessKeyID: "AKID", secretAccessKey: "s", sessionToken: "t"))
+        #expect(throws: CheckupError.self) { try storage.client(environment: [:]) }
+    }
+}
