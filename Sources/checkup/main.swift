@@ -171,8 +171,10 @@ func run(_ args: Arguments) async throws -> Int32 {
             guard missing.isEmpty else {
                 throw CheckupError(.usage, "provision s3 needs the environment variables \(missing.joined(separator: ", "))")
             }
+            // All three checked above; AWS_ENDPOINT_URL names an S3-compatible service.
             storage = S3Storage(accessKeyID: env["AWS_ACCESS_KEY_ID"]!, secretAccessKey: env["AWS_SECRET_ACCESS_KEY"]!,
-                                bucket: env["AWS_BUCKET_NAME"]!)  // all three checked above
+                                region: env["AWS_REGION"] ?? "", bucket: env["AWS_BUCKET_NAME"]!,
+                                endpoint: env["AWS_ENDPOINT_URL"] ?? "")
         } else {
             guard let configured = try loadCheckup(args).storage else {
                 throw CheckupError(.config, "no storage configuration found")
@@ -183,7 +185,12 @@ func run(_ args: Arguments) async throws -> Int32 {
             throw CheckupError(.config, "configured storage type does not have provisioning capabilities")
         }
         print("One sec...")
+        fflush(nil)
         print(try await provisioner.provision())
+        if let s3 = storage as? S3Storage {
+            print("The user \(S3Storage.publicUserName) may only list and read the objects of bucket \(s3.bucket)")
+            print("(an inline policy), not every bucket of the account as the original's AmazonS3ReadOnlyAccess.")
+        }
         return 0
 
     default:

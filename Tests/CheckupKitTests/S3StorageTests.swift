@@ -113,3 +113,66 @@ let s3Peer: S3Peer = {
         #expect(throws: CheckupError.self) { try storage.client(environment: [:]) }
     }
 }
+
+@Suite(.serialized) struct S3ProvisioningTests {
+    @Test func provisioningCreatesABucketAndAKeyThatMayReadButNotWrite() async throws {
+        let admin = s3Peer.storage(bucket: "status-\(UUID().uuidString.lowercased().prefix(10))")
+        let info = try await admin.provision()
+        #expect(info.username == S3Storage.publicUserName && !info.userID.isEmpty)
+        #expect(info.publicAccessKeyID.hasPrefix("AKIA") && info.publicAccessKey.count >= 30)
+
+        let key = try await admin.storeFile([CheckResult(title: "stored by admin")])
+        let reader = s3Peer.storage(bucket: admin.bucket)
+        var publicKey = reader
+        publicKey.accessKeyID = info.publicAccessKeyID
+        publicKey.secretAccessKey = info.publicAccessKey
+        #expect(try await publicKey.fetch(key).map(\.title) == ["stored by admin"])
+        #expect(try await publicKey.index().keys.contains(key))
+        await #expect(throws: CheckupError.self) { try await publicKey.store([]) }
+        do {
+            try await publicKey.store([])
+        } catch let error as CheckupError {
+            #expect(error.message.hasSuffix("403 AccessDenied"), "\(error.message)")
+        }
+
+        // CORS and the bucket policy are in place.
+        let client = try admin.client()
+        let cors = XMLElements(try await client.send("GetBucketCors", "GET", key: "", query: [("cors", "")]).body)
+        #expect(cors.values("CORSConfiguration/CORSRule/AllowedMethod").sorted() == ["GET", "HEAD"])
+        let policy = String(decoding: try await client.send("GetBucketPolicy", "GET", key: "", query: [("policy", "")]).body, as: UTF8.self)
+        #expect(policy.contains("PublicReadGetObject") && policy.contains("arn:aws:s3:::\(admin.bucket)/*"))
+
+        // Running it again reuses the user and the bucket.
+        let again = try await admin.provision()
+        #expect(again.userID == info.userID && again.publicAccessKeyID != info.publicAccessKeyID)
+
+        // Clean up: IAM allows two keys per user, and the next test provisions again.
+        let iam = IAMClient(credentials: client.credentials, endpoint: s3Peer.endpoint)
+        for id in [info.publicAccessKeyID, again.publicAccessKeyID] {
+            try await iam.deleteAccessKey(S3Storage.publicUserName, id: id)
+        }
+    }
+
+    @Test func provisionCommandUsesTheEnvironment() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let bucket = "cli-\(UUID().uuidString.lowercased().prefix(10))"
+        let run = try runCLI(["provision", "s3"], in: dir, environment: [
+            "AWS_ACCESS_KEY_ID": s3Peer.accessKeyID, "AWS_SECRET_ACCESS_KEY": s3Peer.secretAccessKey,
+            "AWS_BUCKET_NAME": bucket, "AWS_ENDPOINT_URL": s3Peer.endpoint,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("One sec...\nProvision successful\n\n             User ID: "))
+        #expect(run.stdout.contains("Public Access Key ID: AKIA"))
+        #expect(run.stdout.contains("may only list and read the objects of bucket \(bucket)"))
+        #expect(!run.stdout.contains(s3Peer.secretAccessKey) && !run.stderr.contains(s3Peer.secretAccessKey))
+
+        let denied = try runCLI(["provision", "s3"], in: dir, environment: [
+            "AWS_ACCESS_KEY_ID": s3Peer.accessKeyID, "AWS_SECRET_ACCESS_KEY": "wrong-secret-value",
+            "AWS_BUCKET_NAME": bucket, "AWS_ENDPOINT_URL": s3Peer.endpoint,
+        ])
+        #expect(denied.status == 1)
+        #expect(denied.stderr.hasPrefix("checkup: provision step 1 of 6 (CreateUser) failed: IAM CreateUser: 403"), "\(denied.stderr)")
+        #expect(!denied.stderr.contains("wrong-secret-value") && denied.stderr.split(separator: "\n").count == 1)
+    }
+}
