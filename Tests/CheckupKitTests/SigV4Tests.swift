@@ -47,6 +47,21 @@ import Testing
         #expect(signature(headers) == "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7")
     }
 
+    /// Cases of AWS's "aws-sig-v4-test-suite" (service `service`, 2015-08-30T12:36:00Z).
+    @Test(arguments: [
+        ("GET", "/", [(String, String)](), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+        ("POST", "/", [], "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"),
+        ("GET", "/", [("Param2", "value2"), ("Param1", "value1")], "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"),
+    ])
+    func awsTestSuite(method: String, path: String, query: [(String, String)], expected: String) {
+        var suite = SigV4(credentials: .init(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                          region: "us-east-1", service: "service")
+        suite.signsContentHash = false
+        let headers = suite.sign(method: method, path: path, query: query, headers: [("Host", "example.amazonaws.com")],
+                                 payloadHash: SigV4.emptyPayloadHash, date: Date(timeIntervalSince1970: 1_440_938_160))
+        #expect(signature(headers) == expected)
+    }
+
     @Test func encodingFollowsS3Rules() {
         #expect(SigV4.encodePath("/my bucket/a+b/ü~x.json") == "/my%20bucket/a%2Bb/%C3%BC~x.json")
         #expect(SigV4.canonicalQuery([("prefix", "a/b c"), ("list-type", "2"), ("continuation-token", "x=y")])

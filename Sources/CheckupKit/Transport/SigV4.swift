@@ -18,6 +18,9 @@ struct SigV4 {
     /// The service, `s3` or `iam`.
     var service: String
 
+    /// Whether to send and sign `x-amz-content-sha256` (S3 requires it; other services accept it).
+    var signsContentHash = true
+
     /// The SHA-256 of an empty body, hex.
     static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -36,7 +39,7 @@ struct SigV4 {
         let (amzDate, day) = Self.timestamps(date)
         var all = headers
         all.append(("x-amz-date", amzDate))
-        if !headers.contains(where: { $0.0.lowercased() == "x-amz-content-sha256" }) {
+        if signsContentHash, !headers.contains(where: { $0.0.lowercased() == "x-amz-content-sha256" }) {
             all.append(("x-amz-content-sha256", payloadHash))
         }
         if !credentials.sessionToken.isEmpty { all.append(("x-amz-security-token", credentials.sessionToken)) }
