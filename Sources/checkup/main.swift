@@ -146,8 +146,9 @@ func run(_ args: Arguments) async throws -> Int32 {
     case "serve":
         if !args.positionals.isEmpty { throw CheckupError(.usage, "serve takes no arguments, got \"\(args.positionals[0])\"") }
         let checkup = try loadCheckup(args)
-        guard let storage = checkup.storage as? FileSystemStorage else {
-            throw CheckupError(.config, "configured storage type does not have reading capabilities (serve needs \"type\": \"fs\")")
+        guard let configured = checkup.storage else { throw CheckupError(.config, "no storage configured") }
+        guard let storage = configured as? any StorageReader else {
+            throw CheckupError(.config, "configured storage type does not have reading capabilities")
         }
         let page = try findStatusPage(args.flags["statuspage"])
         let listen = args.flags["listen"] ?? ":3000"
@@ -155,7 +156,8 @@ func run(_ args: Arguments) async throws -> Int32 {
         server.start()
         var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
         if host.isEmpty { host = "localhost" }
-        print("Serving the status page at http://\(host):\(server.port)/ (storage \(storage.directory), page \(page)); Ctrl-C stops")
+        let source = (storage as? FileSystemStorage)?.directory ?? (storage as? S3Storage).map { "s3://\($0.bucket)" } ?? "storage"
+        print("Serving the status page at http://\(host):\(server.port)/ (check files from \(source), page \(page)); Ctrl-C stops")
         fflush(nil)  // the banner must reach a pipe now, not at exit
         await waitForTerminationSignal()
         server.stop()

@@ -322,11 +322,10 @@ func checkFiles(_ dir: String) -> [String] {
         #expect(process.terminationStatus == 0)
     }
 
-    @Test func serveNeedsFSStorage() throws {
-        let dir = try makeTemporaryDirectory()
+    @Test func serveNeedsStorage() throws {
+        let dir = try makeProject(checkers: upChecker, storage: false)
         defer { removeDirectory(dir) }
-        try #"{"storage":{"type":"s3","bucket":"b"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         let run = try runCLI(["serve"], in: dir)
-        #expect(run.status == 1 && run.stderr.hasPrefix("checkup: configured storage type does not have reading capabilities"))
+        #expect(run.status == 1 && run.stderr == "checkup: no storage configured\n")
     }
 }

@@ -17,15 +17,28 @@ public final class StatusPageServer: Sendable {
     /// - Parameters:
     ///   - listen: `host:port`, `:port` (every interface) or `[::1]:port`, as the original's `--listen`.
     ///   - pageDirectory: the `statuspage` folder (index.html, js/, css/, images/).
-    ///   - storage: the fs store whose check files to serve.
+    ///   - storage: the store whose check files to serve: an fs directory's files are served as
+    ///     they are; any other `StorageReader` (such as S3) is read through the protocol.
     /// - Throws: `CheckupError` (`.config`) when the address is malformed or cannot be bound.
-    public init(listen: String, pageDirectory: String, storage: FileSystemStorage) throws {
+    public init(listen: String, pageDirectory: String, storage: any StorageReader) throws {
         let (host, port) = try Self.parseListen(listen)
         let page = URL(fileURLWithPath: pageDirectory).standardizedFileURL.resolvingSymlinksInPath().path
-        let store = URL(fileURLWithPath: storage.directory).standardizedFileURL.resolvingSymlinksInPath().path
-        server = try HTTPServer(host: host, port: port) { request in
-            Self.route(request, page: page, store: store)
+        if let fs = storage as? FileSystemStorage {
+            let store = URL(fileURLWithPath: fs.directory).standardizedFileURL.resolvingSymlinksInPath().path
+            server = try HTTPServer(host: host, port: port) { request in
+                Self.route(request, page: page, store: .directory(store))
+            }
+        } else {
+            server = try HTTPServer(host: host, port: port) { request in
+                Self.route(request, page: page, store: .reader(storage))
+            }
         }
+    }
+
+    /// Where check files come from.
+    enum Store: Sendable {
+        case directory(String)
+        case reader(any StorageReader)
     }
 
     /// Starts answering requests on a background thread.
@@ -44,10 +57,14 @@ public final class StatusPageServer: Sendable {
         return (host, port)
     }
 
-    static func route(_ request: HTTPServer.Request, page: String, store: String) -> HTTPServer.Response {
+    static func route(_ request: HTTPServer.Request, page: String, store: Store) -> HTTPServer.Response {
         var path = request.path
         if path == "/" { path = "/index.html" }
         let name = String(path.dropFirst())
+        if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) {
+            return fromReader(reader, name: name, request: request)
+        }
+        guard case .directory(let store) = store else { return .text(404, "Not found") }
         if name == FileSystemStorage.indexName {
             // A store that has not been written yet has an empty index, not a missing one.
             return file(store + "/" + name, request: request) ?? Response(status: 200, headers: [
@@ -67,6 +84,46 @@ public final class StatusPageServer: Sendable {
     }
 
     typealias Response = HTTPServer.Response
+
+    /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
+    /// worker thread waits for the asynchronous read.
+    static func fromReader(_ reader: any StorageReader, name: String, request: HTTPServer.Request) -> Response {
+        let outcome = waitFor { () async throws -> Data in
+            if name == FileSystemStorage.indexName { return FileSystemStorage.indexData(try await reader.index()) }
+            return CheckResult.checkFileData(try await reader.fetch(name))
+        }
+        switch outcome {
+        case .success(let data):
+            let body = [UInt8](data)
+            let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
+            let headers = [("Content-Type", "application/json"), ("ETag", etag), ("Cache-Control", "no-cache"),
+                           ("X-Content-Type-Options", "nosniff")]
+            if request.header("If-None-Match")?.contains(etag) == true { return Response(status: 304, headers: headers) }
+            return Response(status: 200, headers: headers, body: body)
+        case .failure(let error):
+            return .text(502, "storage: \(error)")
+        }
+    }
+
+    /// Runs `body` on the concurrency pool and blocks this (non-pool) thread until it is done.
+    static func waitFor<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return box.get() ?? .failure(CancellationError())
+    }
+
+    /// Hands a result from the task to the waiting thread; the semaphore orders the two accesses.
+    private final class ResultBox<T: Sendable>: @unchecked Sendable {
+        private var value: Result<T, any Error>?
+        private let lock = NSLock()
+        func set(_ v: Result<T, any Error>) { lock.lock(); value = v; lock.unlock() }
+        func get() -> Result<T, any Error>? { lock.lock(); defer { lock.unlock() }; return value }
+    }
 
     /// A regular file's response with validators, or nil when there is no such file.
     static func file(_ path: String, request: HTTPServer.Request) -> Response? {
