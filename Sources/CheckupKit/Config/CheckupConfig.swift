@@ -10,6 +10,7 @@ extension Checkup {
         TCPChecker.typeName: TCPChecker.self,
         ExecChecker.typeName: ExecChecker.self,
         TLSChecker.typeName: TLSChecker.self,
+        DNSChecker.typeName: DNSChecker.self,
     ]
     /// The storage types, by their `"type"` (or 2016 `"provider"`).
     static let storageTypes: [String: any JSONConfigurable.Type] = [
@@ -17,7 +18,7 @@ extension Checkup {
         S3Storage.typeName: S3Storage.self,
     ]
     /// Types the original knows that checkup does not (yet) run, for a clearer error.
-    static let laterCheckerTypes: Set = ["dns"]
+    static let laterCheckerTypes: Set<String> = []
     static let laterNotifierTypes: Set = ["slack", "mail", "mailgun", "pushover", "discord"]
     static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
 

@@ -1,0 +1,516 @@
+import CAres
+import Foundation
+import Synchronization
+
+/// One DNS question to send to one server. Plain values, so it can cross to the resolver thread.
+struct DNSQuery: Sendable {
+    /// The name asked about, with or without its trailing dot; `"."` is the root.
+    var name: String
+    /// The RR TYPE code (RFC 1035 §3.2.2), e.g. 1 for A.
+    var type: UInt16
+    /// The server: an IPv4 or IPv6 address (no brackets), or a name resolved first.
+    var host: String
+    var port: UInt16
+    /// Limit for the whole exchange, including resolving a server name.
+    var timeout: Duration
+}
+
+/// One answer record in presentation form.
+struct DNSRecord: Sendable, Equatable {
+    /// As `dig +short` shows it: `192.0.2.1`, `10 mail.test.`, `0 0 80 www.test.`, TXT text unquoted.
+    var text: String
+    /// The part an expectation may name alone: the target name of CNAME, NS, PTR, MX, SRV and
+    /// SOA (`mname`) records, or a CAA record's value.
+    var target: String?
+}
+
+/// How a query ended. Any case but `timedOut`, `failed` and `cancelled` means a DNS server replied.
+enum DNSOutcome: Sendable, Equatable {
+    /// NOERROR with records of the asked type.
+    case records([DNSRecord])
+    /// NOERROR without records of the asked type (NODATA).
+    case noRecords
+    /// An error RCODE by its RFC 1035 §4.1.1 name: `NXDOMAIN`, `SERVFAIL`, `REFUSED`, `NOTIMP`, `FORMERR`.
+    case rcode(String)
+    /// No answer before the query's timeout.
+    case timedOut
+    /// The query could not be sent or its answer not read; c-ares' description.
+    case failed(String)
+    /// The calling task was cancelled.
+    case cancelled
+}
+
+/// What came back from a query, with its times measured on the resolver thread.
+struct DNSExchange: Sendable {
+    var outcome: DNSOutcome
+    /// From the start (including any server-name lookup) until the answer or the failure.
+    var rtt: Duration
+    /// Time spent resolving the server's name; nil when it was an address.
+    var serverLookup: Duration?
+}
+
+/// The one thread that drives c-ares for the whole process, the way `CurlEngine` drives libcurl.
+///
+/// Queries arrive through a `Mutex`-guarded inbox and a self-pipe; the thread makes one
+/// `ares_channel` per query (each has its own server and timeout), polls every channel's sockets
+/// (`ares_getsock` + `poll`), feeds them to `ares_process_fd`, and resumes each caller's
+/// continuation from its channel's callback. Channels never leave the thread, so c-ares needs no
+/// locking and hundreds of queries run at once without blocking Swift's cooperative threads.
+final class DNSResolver: Sendable {
+    /// The process-wide resolver, started on first use.
+    static let shared = DNSResolver()
+
+    private struct Job {
+        var id: UInt64
+        var query: DNSQuery
+        var continuation: CheckedContinuation<DNSExchange, Never>
+    }
+
+    private struct Inbox {
+        var nextID: UInt64 = 1
+        var jobs: [Job] = []
+        /// Ids handed out and not yet finished; only these can be cancelled.
+        var live: Set<UInt64> = []
+        var cancelled: Set<UInt64> = []
+    }
+
+    private let inbox = Mutex(Inbox())
+    /// The self-pipe that wakes the thread's `poll`: (read end, write end), both non-blocking.
+    private let wake: (read: Int32, write: Int32)
+
+    private init() {
+        _ = ares_library_init(ARES_LIB_INIT_ALL)
+        var ends: [Int32] = [-1, -1]
+        // pipe(2) fails only when the process is out of descriptors; the thread then never wakes
+        // early, and queries still end at their deadlines (the poll timeout).
+        _ = pipe(&ends)
+        for fd in ends where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        wake = (ends[0], ends[1])
+        let thread = Thread { [self] in run() }
+        thread.name = "checkup.dns"
+        thread.start()
+    }
+
+    /// Sends `query` and returns how it ended. Cancelling the calling task stops the query at once
+    /// and returns `.cancelled`.
+    func exchange(_ query: DNSQuery) async -> DNSExchange {
+        let id = inbox.withLock { box -> UInt64 in
+            defer { box.nextID += 1 }
+            box.live.insert(box.nextID)
+            return box.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let early = inbox.withLock { box -> Bool in
+                    if box.cancelled.remove(id) != nil {
+                        box.live.remove(id)
+                        return true
+                    }
+                    box.jobs.append(Job(id: id, query: query, continuation: continuation))
+                    return false
+                }
+                if early {
+                    continuation.resume(returning: DNSExchange(outcome: .cancelled, rtt: .zero))
+                } else {
+                    wakeUp()
+                }
+            }
+        } onCancel: {
+            let wake = inbox.withLock { box -> Bool in
+                guard box.live.contains(id) else { return false }
+                box.cancelled.insert(id)
+                return true
+            }
+            if wake { wakeUp() }
+        }
+    }
+
+    private func wakeUp() {
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)  // a full pipe already wakes the thread
+    }
+
+    // MARK: - The resolver thread
+
+    /// One query in flight, owned by the resolver thread. c-ares callbacks reach it as an
+    /// unretained pointer; the thread's `active` table keeps it alive until its channel is destroyed.
+    private final class Active {
+        let id: UInt64
+        let query: DNSQuery
+        let continuation: CheckedContinuation<DNSExchange, Never>
+        let started = ContinuousClock.now
+        let deadline: ContinuousClock.Instant
+        var channel: ares_channel?
+        /// True while the channel is resolving the server's name (`ares_getaddrinfo`).
+        var lookingUp = false
+        /// The servers for `ares_set_servers_ports_csv`, once known.
+        var servers: String?
+        var serverLookup: Duration?
+        var outcome: DNSOutcome?
+        var ended: ContinuousClock.Instant?
+        var timedOut = false
+        var cancelled = false
+
+        init(_ job: Job) {
+            id = job.id
+            query = job.query
+            continuation = job.continuation
+            deadline = started + job.query.timeout
+        }
+
+        var pointer: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+        /// Starts the lookup of the server's name, or the query itself when the server is an address.
+        func start() {
+            if let literal = DNSResolver.serverEntry(query.host, port: query.port) {
+                servers = literal
+                send()
+                return
+            }
+            lookingUp = true
+            // The system's configuration (resolv.conf, hosts file) resolves the server's own name.
+            guard let channel = makeChannel(flags: 0) else { return }
+            var hints = ares_addrinfo_hints()
+            hints.ai_family = AF_UNSPEC
+            ares_getaddrinfo(channel, query.host, nil, &hints, { arg, status, _, info in
+                guard let arg else { return }
+                let active = Unmanaged<Active>.fromOpaque(arg).takeUnretainedValue()
+                active.serverLookup = ContinuousClock.now - active.started
+                defer { if let info { ares_freeaddrinfo(info) } }
+                guard status == ARES_SUCCESS, let info else {
+                    active.end(status, failure: "cannot resolve the server's name: \(DNSResolver.describe(status))")
+                    return
+                }
+                var entries: [String] = []
+                var node = info.pointee.nodes
+                while let n = node {
+                    if let address = DNSResolver.address(n.pointee.ai_addr),
+                       let entry = DNSResolver.serverEntry(address, port: active.query.port), !entries.contains(entry) {
+                        entries.append(entry)
+                    }
+                    node = n.pointee.ai_next
+                }
+                if entries.isEmpty {
+                    active.end(ARES_ENODATA, failure: "the server's name has no addresses")
+                } else {
+                    active.servers = entries.joined(separator: ",")
+                }
+            }, pointer)
+        }
+
+        /// Sends the query on a channel of its own that knows only the configured server.
+        func send() {
+            lookingUp = false
+            // NOSEARCH and NOALIASES keep resolv.conf's search list and HOSTALIASES out; NOCHECKRESP
+            // hands SERVFAIL and REFUSED answers to the callback instead of retrying them, so they
+            // can be reported. c-ares retries over TCP when a UDP answer is truncated.
+            guard let channel = makeChannel(flags: ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP) else { return }
+            let status = ares_set_servers_ports_csv(channel, servers ?? "")
+            guard status == ARES_SUCCESS else { return end(status, failure: DNSResolver.describe(status)) }
+            // Class IN (RFC 1035 §3.2.4), recursion desired (c-ares' default).
+            ares_query(channel, query.name, 1, Int32(query.type), { arg, status, _, answer, length in
+                guard let arg else { return }
+                let active = Unmanaged<Active>.fromOpaque(arg).takeUnretainedValue()
+                active.end(status, answer: answer.map { UnsafeBufferPointer(start: $0, count: Int(max(0, length))) })
+            }, pointer)
+        }
+
+        private func makeChannel(flags: Int32) -> ares_channel? {
+            var options = ares_options()
+            options.flags = flags
+            options.timeout = Int32(clamping: max(1, query.timeout.nanoseconds / 1_000_000))  // ARES_OPT_TIMEOUTMS
+            options.tries = 1
+            var made: ares_channel?
+            let mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | (flags == 0 ? 0 : ARES_OPT_FLAGS)
+            let status = ares_init_options(&made, &options, mask)
+            guard status == ARES_SUCCESS, let made else {
+                end(status, failure: DNSResolver.describe(status))
+                return nil
+            }
+            channel = made
+            return made
+        }
+
+        /// Records how the query ended, from a c-ares status and, when a DNS reply arrived, its
+        /// bytes; `failure` describes a status that is not about the DNS reply.
+        func end(_ status: Int32, answer: UnsafeBufferPointer<UInt8>? = nil, failure: String? = nil) {
+            guard outcome == nil else { return }
+            ended = .now
+            if status == ARES_ECANCELLED || status == ARES_EDESTRUCTION {
+                outcome = cancelled && !timedOut ? .cancelled : .timedOut
+                return
+            }
+            if let failure { return outcome = .failed(failure) }
+            outcome = switch status {
+            case ARES_SUCCESS: answer.map { DNSRecordParser.records(type: query.type, in: $0) } ?? .noRecords
+            case ARES_ENODATA: .noRecords
+            case ARES_ENOTFOUND: .rcode("NXDOMAIN")
+            case ARES_ESERVFAIL: .rcode("SERVFAIL")
+            case ARES_EREFUSED: .rcode("REFUSED")
+            case ARES_ENOTIMP: .rcode("NOTIMP")
+            case ARES_EFORMERR: .rcode("FORMERR")
+            case ARES_ETIMEOUT: .timedOut
+            case ARES_ECONNREFUSED: .failed("connection refused")  // c-ares says "Could not contact DNS servers"
+            default: .failed(DNSResolver.describe(status))
+            }
+        }
+
+        /// Stops the query; its callback runs inside `ares_cancel` and records the outcome.
+        func stop(timedOut: Bool) {
+            if timedOut { self.timedOut = true } else { cancelled = true }
+            if let channel { ares_cancel(channel) }
+            end(ARES_ECANCELLED)
+        }
+
+        /// Moves on after a callback: from the name lookup to the query, or to the end.
+        /// Returns true when the query is over and its channel destroyed.
+        func advance() -> Bool {
+            if lookingUp, servers != nil, outcome == nil {
+                destroyChannel()  // never inside a callback, as c-ares requires
+                send()
+            }
+            guard outcome != nil else { return false }
+            destroyChannel()
+            return true
+        }
+
+        func destroyChannel() {
+            if let channel { ares_destroy(channel) }
+            channel = nil
+        }
+
+        var exchange: DNSExchange {
+            DNSExchange(outcome: outcome ?? .cancelled, rtt: (ended ?? .now) - started, serverLookup: serverLookup)
+        }
+    }
+
+    private func run() {
+        var active: [UInt64: Active] = [:]
+        var sockets = [ares_socket_t](repeating: ARES_SOCKET_BAD, count: Int(ARES_GETSOCK_MAXNUM))
+        while true {
+            let (jobs, cancels) = inbox.withLock { box -> ([Job], [UInt64]) in
+                let jobs = box.jobs
+                box.jobs.removeAll(keepingCapacity: true)
+                let cancels = box.cancelled.filter { id in active[id] != nil || jobs.contains { $0.id == id } }
+                box.cancelled.subtract(cancels)
+                box.cancelled.formIntersection(box.live)  // drop those that finished meanwhile
+                return (jobs, Array(cancels))
+            }
+            for job in jobs {
+                let query = Active(job)
+                active[job.id] = query
+                query.start()
+            }
+            for id in cancels { active[id]?.stop(timedOut: false) }
+            let now = ContinuousClock.now
+            for query in active.values where query.outcome == nil && query.deadline <= now {
+                query.stop(timedOut: true)
+            }
+            for (id, query) in active where query.advance() {
+                active[id] = nil
+                inbox.withLock { box in _ = box.live.remove(id) }
+                query.continuation.resume(returning: query.exchange)
+            }
+
+            // Every channel's sockets, and how long until the first c-ares timeout or deadline.
+            var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            var owners: [Active?] = [nil]
+            var wait = active.values.map(\.deadline).min().map { $0 - .now } ?? .seconds(3600)
+            for query in active.values {
+                guard let channel = query.channel else { continue }
+                let bits = ares_getsock(channel, &sockets, Int32(ARES_GETSOCK_MAXNUM))
+                for i in 0..<Int(ARES_GETSOCK_MAXNUM) {
+                    let readable = bits & (1 << i) != 0, writable = bits & (1 << (i + Int(ARES_GETSOCK_MAXNUM))) != 0
+                    guard readable || writable else { continue }
+                    fds.append(pollfd(fd: sockets[i], events: Int16((readable ? POLLIN : 0) | (writable ? POLLOUT : 0)), revents: 0))
+                    owners.append(query)
+                }
+                var tv = timeval()
+                if let next = ares_timeout(channel, nil, &tv) {
+                    wait = min(wait, .seconds(Int64(next.pointee.tv_sec)) + .microseconds(Int64(next.pointee.tv_usec)))
+                }
+            }
+            let milliseconds = Int32(clamping: max(0, (wait.nanoseconds + 999_999) / 1_000_000))
+            _ = poll(&fds, nfds_t(fds.count), milliseconds)
+
+            if fds[0].revents != 0 {
+                var drain = [UInt8](repeating: 0, count: 256)
+                while read(wake.read, &drain, drain.count) > 0 {}
+            }
+            for (entry, owner) in zip(fds, owners) where entry.revents != 0 {
+                guard let owner, let channel = owner.channel else { continue }
+                let readable = entry.revents & Int16(POLLIN | POLLERR | POLLHUP) != 0
+                let writable = entry.revents & Int16(POLLOUT) != 0
+                ares_process_fd(channel, readable ? entry.fd : ARES_SOCKET_BAD, writable ? entry.fd : ARES_SOCKET_BAD)
+            }
+            // With no socket given, ares_process_fd only ends the queries whose timeouts passed.
+            for query in active.values {
+                if let channel = query.channel { ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD) }
+            }
+        }
+    }
+
+    // MARK: - Addresses
+
+    /// The entry for `ares_set_servers_ports_csv`: `192.0.2.1:53` or `[2001:db8::1]:53`; nil when
+    /// `host` is not an IP address.
+    static func serverEntry(_ host: String, port: UInt16) -> String? {
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return "\(host):\(port)" }
+        if inet_pton(AF_INET6, host, &v6) == 1 { return "[\(host)]:\(port)" }
+        return nil
+    }
+
+    /// An IP address in its canonical text form (`2001:DB8:0::1` → `2001:db8::1`); nil when
+    /// `text` is not an address.
+    static func canonicalAddress(_ text: String) -> String? {
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return ntop(AF_INET, &v4) }
+        if inet_pton(AF_INET6, text, &v6) == 1 { return ntop(AF_INET6, &v6) }
+        return nil
+    }
+
+    /// `inet_ntop` of the address at `bytes`.
+    static func ntop(_ family: Int32, _ bytes: UnsafeRawPointer) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        return buffer.withUnsafeMutableBufferPointer { b in
+            inet_ntop(family, bytes, b.baseAddress, socklen_t(b.count)).map { String(cString: $0) } ?? "?"
+        }
+    }
+
+    /// The IP address of a `sockaddr_in` or `sockaddr_in6`.
+    static func address(_ sa: UnsafeMutablePointer<sockaddr>?) -> String? {
+        guard let sa else { return nil }
+        switch Int32(sa.pointee.sa_family) {
+        case AF_INET: return sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ntop(AF_INET, &$0.pointee.sin_addr) }
+        case AF_INET6: return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ntop(AF_INET6, &$0.pointee.sin6_addr) }
+        default: return nil
+        }
+    }
+
+    /// c-ares' description of a status code (`ares_strerror`).
+    static func describe(_ status: Int32) -> String { String(cString: ares_strerror(status)) }
+}
+
+/// Turns a DNS reply into records with c-ares' own parsers (`ares_parse_*_reply`).
+enum DNSRecordParser {
+    /// The records of `type` in `answer`, which is a whole DNS message.
+    static func records(type: UInt16, in answer: UnsafeBufferPointer<UInt8>) -> DNSOutcome {
+        guard let base = answer.baseAddress else { return .noRecords }
+        let length = Int32(answer.count)
+        var records: [DNSRecord] = []
+        var status = ARES_SUCCESS
+        switch type {
+        case 1, 28, 5:  // A, AAAA; CNAME through the hostent's canonical name
+            var host: UnsafeMutablePointer<hostent>?
+            status = type == 28 ? ares_parse_aaaa_reply(base, length, &host, nil, nil)
+                                : ares_parse_a_reply(base, length, &host, nil, nil)
+            if let host {
+                defer { ares_free_hostent(host) }
+                if type == 5 {
+                    let name = String(cString: host.pointee.h_name)
+                    // h_name is the end of the CNAME chain; without one it is the question's name.
+                    if strings(host.pointee.h_aliases).count > 0 { records = [named(name)] }
+                } else {
+                    let family = type == 28 ? AF_INET6 : AF_INET
+                    records = pointers(host.pointee.h_addr_list).map { DNSRecord(text: DNSResolver.ntop(family, $0)) }
+                }
+            }
+        case 2, 12:  // NS, PTR: the names are the hostent's aliases
+            var host: UnsafeMutablePointer<hostent>?
+            var unused = in_addr()
+            status = type == 2 ? ares_parse_ns_reply(base, length, &host)
+                               : ares_parse_ptr_reply(base, length, &unused, Int32(MemoryLayout<in_addr>.size), AF_INET, &host)
+            if let host {
+                defer { ares_free_hostent(host) }
+                records = strings(host.pointee.h_aliases).map(named)
+            }
+        case 15:  // MX
+            var list: UnsafeMutablePointer<ares_mx_reply>?
+            status = ares_parse_mx_reply(base, length, &list)
+            defer { ares_free_data(list) }
+            for r in chain(list, \.next) {
+                let target = fqdn(String(cString: r.host))
+                records.append(DNSRecord(text: "\(r.priority) \(target)", target: target))
+            }
+        case 33:  // SRV
+            var list: UnsafeMutablePointer<ares_srv_reply>?
+            status = ares_parse_srv_reply(base, length, &list)
+            defer { ares_free_data(list) }
+            for r in chain(list, \.next) {
+                let target = fqdn(String(cString: r.host))
+                records.append(DNSRecord(text: "\(r.priority) \(r.weight) \(r.port) \(target)", target: target))
+            }
+        case 16:  // TXT: a record's character-strings joined, as SPF and DKIM read them
+            var list: UnsafeMutablePointer<ares_txt_ext>?
+            status = ares_parse_txt_reply_ext(base, length, &list)
+            defer { ares_free_data(list) }
+            for r in chain(list, \.next) {
+                let text = String(decoding: UnsafeBufferPointer(start: r.txt, count: r.length), as: UTF8.self)
+                if r.record_start != 0 || records.isEmpty {
+                    records.append(DNSRecord(text: text))
+                } else {
+                    records[records.count - 1].text += text
+                }
+            }
+        case 6:  // SOA
+            var soa: UnsafeMutablePointer<ares_soa_reply>?
+            status = ares_parse_soa_reply(base, length, &soa)
+            if let soa {
+                defer { ares_free_data(soa) }
+                let s = soa.pointee, mname = fqdn(String(cString: s.nsname))
+                records = [DNSRecord(text: "\(mname) \(fqdn(String(cString: s.hostmaster))) \(s.serial) \(s.refresh) \(s.retry) \(s.expire) \(s.minttl)",
+                                     target: mname)]
+            }
+        case 257:  // CAA
+            var list: UnsafeMutablePointer<ares_caa_reply>?
+            status = ares_parse_caa_reply(base, length, &list)
+            defer { ares_free_data(list) }
+            for r in chain(list, \.next) {
+                let tag = String(decoding: UnsafeBufferPointer(start: r.property, count: r.plength), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(start: r.value, count: r.length), as: UTF8.self)
+                records.append(DNSRecord(text: "\(r.critical) \(tag) \"\(value)\"", target: value))
+            }
+        default:
+            return .failed("record type \(type) is not supported")
+        }
+        if status != ARES_SUCCESS && status != ARES_ENODATA && records.isEmpty {
+            return .failed("cannot parse the answer: \(DNSResolver.describe(status))")
+        }
+        return records.isEmpty ? .noRecords : .records(records)
+    }
+
+    /// A domain name as c-ares returns it (no trailing dot) in fully qualified form.
+    static func fqdn(_ name: String) -> String { name.hasSuffix(".") ? name : name + "." }
+
+    private static func named(_ name: String) -> DNSRecord {
+        let f = fqdn(name)
+        return DNSRecord(text: f, target: f)
+    }
+
+    /// The entries of a NULL-terminated C array of pointers.
+    private static func pointers(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [UnsafeMutablePointer<CChar>] {
+        var out: [UnsafeMutablePointer<CChar>] = []
+        guard var p = list else { return out }
+        while let entry = p.pointee {
+            out.append(entry)
+            p += 1
+        }
+        return out
+    }
+
+    private static func strings(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
+        pointers(list).map { String(cString: $0) }
+    }
+
+    /// The elements of a c-ares linked list.
+    private static func chain<T>(_ head: UnsafeMutablePointer<T>?, _ next: KeyPath<T, UnsafeMutablePointer<T>?>) -> [T] {
+        var out: [T] = []
+        var node = head
+        while let n = node {
+            out.append(n.pointee)
+            node = n.pointee[keyPath: next]
+        }
+        return out
+    }
+}
