@@ -19,7 +19,7 @@ struct TransferRequest: Sendable {
     /// A larger body fails the transfer rather than filling memory.
     var maxBodyBytes = 16 << 20
     /// Protocols the URL may use (`CURLOPT_PROTOCOLS_STR`).
-    var protocols = "http,https"
+    var protocols = "http,https"  // "smtp,smtps" for mail
     var tlsSkipVerify = false
     var tlsCAFile: String? = nil
     var userAgent = "checkup/\(checkupVersion)"
@@ -27,6 +27,16 @@ struct TransferRequest: Sendable {
     var connectOnly = false
     /// Collect the server's certificate chain (`CURLOPT_CERTINFO`).
     var collectCertificates = false
+    /// SMTP: the envelope sender (`CURLOPT_MAIL_FROM`); with `mailRecipients`, `body` is uploaded
+    /// as the message (`CURLOPT_UPLOAD` + `CURLOPT_READFUNCTION`).
+    var mailFrom: String? = nil
+    /// SMTP: the envelope recipients (`CURLOPT_MAIL_RCPT`).
+    var mailRecipients: [String] = []
+    /// Login (`CURLOPT_USERNAME` / `CURLOPT_PASSWORD`), e.g. SMTP AUTH.
+    var username: String? = nil
+    var password: String? = nil
+    /// Demand TLS (`CURLOPT_USE_SSL` = `CURLUSESSL_ALL`): STARTTLS on smtp://, implicit on smtps://.
+    var requireTLS = false
 }
 
 /// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
@@ -179,8 +189,12 @@ final class CurlEngine: Sendable {
             return UnsafeMutableRawPointer(p)
         }
         var retainedBytes: [UnsafeMutablePointer<CChar>] = []
+        var recipientList: UnsafeMutablePointer<curl_slist>?
+        /// How much of `request.body` an upload has handed to libcurl.
+        var uploaded = 0
 
         deinit {
+            curl_slist_free_all(recipientList)
             retainedBytes.forEach { $0.deallocate() }
             curl_slist_free_all(headerList)
             errorBuffer.deallocate()
@@ -281,7 +295,26 @@ final class CurlEngine: Sendable {
         case "HEAD": check(ccurl_setopt_long(easy, CURLOPT_NOBODY, 1))
         default: check(ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, t.cString(r.method)))
         }
-        if let body = r.body {
+        if let user = r.username { check(ccurl_setopt_string(easy, CURLOPT_USERNAME, t.cString(user))) }
+        if let password = r.password { check(ccurl_setopt_string(easy, CURLOPT_PASSWORD, t.cString(password))) }
+        if r.requireTLS { check(ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))) }
+        if let from = r.mailFrom {
+            check(ccurl_setopt_string(easy, CURLOPT_MAIL_FROM, t.cString(from)))
+            for rcpt in r.mailRecipients { t.recipientList = curl_slist_append(t.recipientList, rcpt) }
+            if let list = t.recipientList { check(ccurl_setopt_slist(easy, CURLOPT_MAIL_RCPT, list)) }
+            check(ccurl_setopt_long(easy, CURLOPT_UPLOAD, 1))
+            check(ccurl_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(t).toOpaque()))
+            check(ccurl_setopt_read_function(easy) { buffer, size, count, context in
+                let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
+                let body = transfer.request.body ?? []
+                let n = min(size * count, body.count - transfer.uploaded)
+                if n > 0, let buffer {
+                    body.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress! + transfer.uploaded, byteCount: n) }  // n > 0: non-empty
+                    transfer.uploaded += n
+                }
+                return n
+            })
+        } else if let body = r.body {
             // libcurl reads POSTFIELDS in place until the handle is freed: keep a copy with `t`.
             let copy = t.bytes(body)
             check(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
