@@ -39,6 +39,12 @@ public struct Checkup: Sendable {
     /// Where background problems are reported.
     public var log: LogSink
 
+    /// The status page's address, linked from alerts (`status_page_url`, checkup's extension).
+    public var statusPageURL: String = ""
+    /// Where notifiers keep their state (`state_file`, checkup's extension); empty means beside
+    /// the check files, or ./checkup-notifier-state.json without storage.
+    public var stateFile: String = ""
+
     /// The discriminator key the storage was read with (`type`, or the 2016 `provider`),
     /// written back the same way.
     var storageTypeKey = "type"

@@ -82,9 +82,9 @@ import Testing
 
     @Test func legacyAndArrayNotifierKeysAreRecognised() {
         #expect(errorMessage(#"{"notifiers":[{"type":"slack","webhook":"x"}]}"#)
-                == "checkup.json: notifiers[0].type: \"slack\" is a notifier type of the original checkup that this build does not support yet")
+                == "checkup.json: notifiers[0].webhook: is not an http(s) URL")
         #expect(errorMessage(#"{"notifier":{"name":"carrier-pigeon"}}"#)
-                == "checkup.json: notifier.name: \"carrier-pigeon\" is not a known notifier type")
+                == "checkup.json: notifier.name: \"carrier-pigeon\" is not a known notifier type (one of: discord, mailgun, pushover, slack, webhook)")
     }
 
     @Test(arguments: [

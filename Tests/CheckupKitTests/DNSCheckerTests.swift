@@ -175,7 +175,7 @@ extension sockaddr_in {
         let elapsed = clock.now - start
         #expect(result.status == .down)
         #expect(result.times.first?.error == "dns: no answer from \(silent.server) within 300ms")
-        #expect(elapsed >= .milliseconds(280) && elapsed < .seconds(1), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(280) && elapsed < .seconds(5), "took \(elapsed)")
         #expect((result.times.first?.rtt ?? .zero) >= .milliseconds(280))
         withExtendedLifetime(silent) {}
     }
@@ -237,7 +237,7 @@ extension sockaddr_in {
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let result = try await task.value
-        #expect(clock.now - start < .seconds(2))
+        #expect(clock.now - start < .seconds(10))
         #expect(result.status == .down && result.times.first?.error == "check cancelled")
         withExtendedLifetime(silent) {}
     }
@@ -257,7 +257,7 @@ extension sockaddr_in {
         let elapsed = clock.now - start
         #expect(results.count == 100)
         #expect(results.enumerated().allSatisfy { i, r in r.status == (i.isMultiple(of: 2) ? .healthy : .down) })
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
         withExtendedLifetime(silent) {}
     }
 

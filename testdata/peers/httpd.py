@@ -10,13 +10,18 @@ that started it ends, however it ends). Routes:
   /echo             200 with the request's header lines as the body
   /hit/<key>        200, and records the time of the hit under <key>
   /hits/<key>       200 with the recorded hit times (seconds, one per line)
+  POST /hook/<key>  records the request (headers and body) under <key>; 200 (or 204 for
+                    /hook/<key>/204, 500 for /hook/<key>/500; /hook/<key>/hang never answers)
+  /hooks/<key>      200 with the recorded requests as JSON lines {"path","headers","body"}
 """
+import json
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 hits = {}
+hooks = {}
 lock = threading.Lock()
 
 
@@ -59,6 +64,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 hits.setdefault(parts[1], []).append(time.monotonic())
             return self.reply(200, b"hit\n")
+        if parts[0] == "hooks" and len(parts) == 2:
+            with lock:
+                body = "".join(json.dumps(h) + "\n" for h in hooks.get(parts[1], []))
+            return self.reply(200, body.encode())
         if parts[0] == "hits" and len(parts) == 2:
             with lock:
                 body = "".join("%f\n" % t for t in hits.get(parts[1], []))
@@ -66,6 +75,21 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, b"not found\n")
 
     do_HEAD = do_GET
+
+    def do_POST(self):
+        path = self.path.split("?", 1)[0]
+        parts = path.strip("/").split("/")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        if parts[0] != "hook" or len(parts) < 2:
+            return self.reply(404, b"not found\n")
+        if parts[-1] == "hang":
+            time.sleep(3600)
+            return
+        with lock:
+            hooks.setdefault(parts[1], []).append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
+        code = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 200
+        return self.reply(code, b"" if code == 204 else b"ok\n")
 
 
 class Server(ThreadingHTTPServer):

@@ -19,7 +19,7 @@ extension Checkup {
     ]
     /// Types the original knows that checkup does not (yet) run, for a clearer error.
     static let laterCheckerTypes: Set<String> = []
-    static let laterNotifierTypes: Set = ["slack", "mail", "mailgun", "pushover", "discord"]
+    static let laterNotifierTypes: Set = ["mail"]
     static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
 
     /// Loads a checkup from a `checkup.json` file.
@@ -88,11 +88,26 @@ extension Checkup {
         for (i, element) in try Self.elements(c, "notifiers").enumerated() {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
-        for (object, path) in notifierElements {
+        statusPageURL = try c.string("status_page_url") ?? ""
+        stateFile = try c.string("state_file") ?? ""
+        let store = notifierElements.isEmpty ? nil : notificationStateStore()
+        for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
-            _ = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier", known: [],
-                                       later: Self.laterNotifierTypes)
+            let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
+                                              known: AlertingNotifier.senderTypes.keys.sorted(), later: Self.laterNotifierTypes)
+            notifiers.append(try AlertingNotifier(config: reader, type: type.value, stateStore: store,
+                                                  stateKey: "\(index):\(type.value)", statusPageURL: statusPageURL))
         }
+    }
+
+    /// Where notifiers keep their state: `state_file` when set, else beside the check files (one
+    /// file or object per node, so nodes never write the same one), else ./checkup-notifier-state.json.
+    func notificationStateStore() -> any NotificationStateStore {
+        if !stateFile.isEmpty { return FileStateStore(path: stateFile) }
+        let name = "checkup-notifier-state-\(nodeName()).json"
+        if let fs = storage as? FileSystemStorage { return FileStateStore(path: fs.path("." + name)) }
+        if let s3 = storage as? S3Storage { return S3StateStore(storage: s3, key: "checkup-state/" + name) }
+        return FileStateStore(path: "checkup-notifier-state.json")
     }
 
     /// The objects of an array key such as `checkers`.
@@ -149,12 +164,25 @@ extension Checkup {
             }
             top.append("checkers", .array(list))
         }
+        if !notifiers.isEmpty {
+            var list: [JSONValue] = []
+            for (i, notifier) in notifiers.enumerated() {
+                guard let element = (notifier as? AlertingNotifier)?.configElement else {
+                    throw CheckupError(.config, "notifiers[\(i)]: \(type(of: notifier)) cannot be written to checkup.json")
+                }
+                list.append(.object(element))
+            }
+            top.pairs.insert(("notifiers", .array(list)), at: 0)
+        }
         if concurrentChecks != 0 { top.append("concurrent_checks", .int(Int64(concurrentChecks))) }
         if let timestamp {
             top.append("timestamp", .string(RFC3339.format(Int64((timestamp.timeIntervalSince1970 * 1_000_000).rounded()) * 1_000)))
         } else {
             top.append("timestamp", .string(RFC3339.zero))
         }
+        // checkup's own keys come after the original's.
+        if !statusPageURL.isEmpty { top.append("status_page_url", .string(statusPageURL)) }
+        if !stateFile.isEmpty { top.append("state_file", .string(stateFile)) }
         return JSONValue.object(top).encoded()
     }
 

@@ -1,0 +1,270 @@
+import Foundation
+
+/// Something worth telling a person: an endpoint went bad, is still bad, or recovered.
+public struct Alert: Sendable, Equatable {
+    /// What happened.
+    public enum Kind: String, Sendable {
+        /// The endpoint became down or degraded (or changed between the two).
+        case problem
+        /// It is still down or degraded after `remind_every`.
+        case reminder
+        /// It is healthy again.
+        case resolved
+    }
+
+    /// What happened.
+    public var kind: Kind
+    /// The result that raised the alert.
+    public var result: CheckResult
+    /// When the endpoint entered its current state, UTC Unix nanoseconds.
+    public var since: Int64
+    /// A link to the status page, when the config has one.
+    public var statusPageURL: String
+
+    /// Creates an alert.
+    public init(kind: Kind, result: CheckResult, since: Int64, statusPageURL: String = "") {
+        self.kind = kind
+        self.result = result
+        self.since = since
+        self.statusPageURL = statusPageURL
+    }
+
+    /// One line for a person on call: `Website is DOWN` / `is degraded` / `has recovered`.
+    public var headline: String {
+        let name = result.title.isEmpty ? result.endpoint : result.title
+        switch kind {
+        case .resolved: return "\(name) has recovered"
+        case .problem, .reminder:
+            let state = result.status == .down ? "DOWN" : result.status == .degraded ? "degraded" : "in an unknown state"
+            return "\(name) is \(state)" + (kind == .reminder ? " (still)" : "")
+        }
+    }
+
+    /// Why: the first attempt's error, the notice, or the status.
+    public var reason: String {
+        if kind == .resolved { return "healthy again" }
+        if let error = result.times.lazy.compactMap(\.error).first(where: { !$0.isEmpty }) { return error }
+        if !result.notice.isEmpty { return result.notice }
+        return result.status.rawValue
+    }
+
+    /// A few lines with everything a person needs: endpoint, state, reason, since when, link.
+    public var text: String {
+        var lines = [headline, "Endpoint: \(result.endpoint)", "Status: \(result.status.rawValue)", "Reason: \(reason)",
+                     "Since: \(RFC3339.format(since)) (\(Duration.nanoseconds(max(0, CheckResult.now() - since)).roundedDescription))"]
+        if !statusPageURL.isEmpty { lines.append("Status page: \(statusPageURL)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    /// A short human duration, to the second: `2h5m3s`.
+    var roundedDescription: String {
+        Duration.seconds(components.seconds).goDescription
+    }
+}
+
+/// Delivers alerts somewhere (Slack, Discord, mail, a webhook…). Wrapped in an
+/// `AlertingNotifier`, which decides when there is something to say.
+public protocol AlertSender: Sendable {
+    /// A short name for reports, such as `slack`.
+    var typeName: String { get }
+    /// Sends the alerts of one round (never called with none).
+    func send(_ alerts: [Alert]) async throws
+}
+
+/// Where a notifier keeps what it has already said, so that a run from cron behaves like `every`.
+public protocol NotificationStateStore: Sendable {
+    /// The saved state, or nil when there is none yet.
+    func load() async throws -> Data?
+    /// Replaces the saved state.
+    func save(_ data: Data) async throws
+}
+
+/// State in a local file, replaced atomically (temporary file, fsync, rename).
+public struct FileStateStore: NotificationStateStore {
+    /// The file.
+    public var path: String
+
+    /// Creates a file state store.
+    public init(path: String) { self.path = path }
+
+    public func load() async throws -> Data? { FileManager.default.contents(atPath: path) }
+
+    public func save(_ data: Data) async throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let temp = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temp, contents: data) else {
+            throw CheckupError(.storage, "notifier state: cannot write \(temp)")
+        }
+        let fd = open(temp, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        if rename(temp, path) != 0 {
+            unlink(temp)
+            throw CheckupError(.storage, "notifier state: cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// State as one object in an S3 bucket (one per node, so nodes never write the same object).
+struct S3StateStore: NotificationStateStore {
+    var storage: S3Storage
+    var key: String
+
+    func load() async throws -> Data? {
+        do { return Data(try await storage.client().getObject(key)) } catch let error as CheckupError where error.message.hasSuffix("NoSuchKey") {
+            return nil
+        }
+    }
+
+    func save(_ data: Data) async throws {
+        try await storage.client().putObject(key, body: [UInt8](data))
+    }
+}
+
+/// Turns rounds of results into alerts for an `AlertSender`.
+///
+/// By default (`mode` `.stateChange`) it speaks once per incident: a **problem** when an endpoint
+/// has been unhealthy for `failureThreshold` rounds in a row, a **reminder** every `remindEvery`
+/// while it stays so (never, when zero), and a **resolved** notice after `successThreshold`
+/// healthy rounds. What it has said is kept in `stateStore`, so separate runs (cron) behave as
+/// one loop; a failed send is tried again next round. `.always` keeps the original's behaviour:
+/// every unhealthy result, every round.
+public struct AlertingNotifier: Notifier {
+    /// When to speak.
+    public enum Mode: String, Sendable {
+        /// Once per state change (the default).
+        case stateChange = "change"
+        /// Every round, for every unhealthy result (the original's behaviour).
+        case always
+    }
+
+    /// Who delivers the alerts.
+    public var sender: any AlertSender
+    /// When to speak.
+    public var mode: Mode
+    /// Bad rounds in a row before a problem is reported (at least 1).
+    public var failureThreshold: Int
+    /// Good rounds in a row before it is reported resolved (at least 1).
+    public var successThreshold: Int
+    /// Repeat a problem this often while it lasts; zero never repeats.
+    public var remindEvery: Duration
+    /// Where the state lives; nil keeps it in memory only.
+    public var stateStore: (any NotificationStateStore)?
+    /// The key of this notifier's part of the state (several notifiers may share a store).
+    public var stateKey: String
+    /// Linked from every alert, when set.
+    public var statusPageURL: String
+
+    public var typeName: String { sender.typeName }
+
+    /// Creates an alerting notifier.
+    public init(sender: any AlertSender, mode: Mode = .stateChange, failureThreshold: Int = 1, successThreshold: Int = 1,
+                remindEvery: Duration = .zero, stateStore: (any NotificationStateStore)? = nil,
+                stateKey: String = "", statusPageURL: String = "") {
+        self.sender = sender
+        self.mode = mode
+        self.failureThreshold = failureThreshold
+        self.successThreshold = successThreshold
+        self.remindEvery = remindEvery
+        self.stateStore = stateStore
+        self.stateKey = stateKey.isEmpty ? sender.typeName : stateKey
+        self.statusPageURL = statusPageURL
+    }
+
+    /// What is remembered of one endpoint.
+    struct EndpointState: Equatable {
+        var bad = 0
+        var good = 0
+        /// The status last alerted as a problem; nil when no problem is open.
+        var alerted: Status?
+        var since: Int64 = 0
+        var lastSent: Int64 = 0
+    }
+
+    public func notify(_ results: [CheckResult]) async throws {
+        if mode == .always {
+            let alerts = results.filter { !$0.healthy }.map { Alert(kind: .problem, result: $0, since: $0.timestamp, statusPageURL: statusPageURL) }
+            if !alerts.isEmpty { try await sender.send(alerts) }
+            return
+        }
+        var all = try await loadState()
+        var mine = all[stateKey] ?? [:]
+        let now = CheckResult.now()
+        let alerts = Self.step(&mine, results: results, now: now, failureThreshold: failureThreshold,
+                               successThreshold: successThreshold, remindEvery: remindEvery, statusPageURL: statusPageURL)
+        if !alerts.isEmpty { try await sender.send(alerts) }  // on failure the state is not saved: try again next round
+        all[stateKey] = mine
+        try await saveState(all)
+    }
+
+    /// The state machine, pure: updates `states` with one round and returns what to say.
+    static func step(_ states: inout [String: EndpointState], results: [CheckResult], now: Int64, failureThreshold: Int,
+                     successThreshold: Int, remindEvery: Duration, statusPageURL: String) -> [Alert] {
+        var alerts: [Alert] = []
+        for result in results {
+            let key = result.title + "\u{1F}" + result.endpoint
+            var s = states[key] ?? EndpointState()
+            if result.healthy {
+                if s.bad > 0 || s.alerted == nil && s.since == 0 { s.since = result.timestamp }
+                s.good += 1
+                s.bad = 0
+                if s.alerted != nil, s.good >= max(1, successThreshold) {
+                    alerts.append(Alert(kind: .resolved, result: result, since: s.since, statusPageURL: statusPageURL))
+                    s.alerted = nil
+                    s.lastSent = now
+                }
+            } else {
+                if s.bad == 0 { s.since = result.timestamp }
+                s.bad += 1
+                s.good = 0
+                if s.alerted == nil, s.bad >= max(1, failureThreshold) {
+                    alerts.append(Alert(kind: .problem, result: result, since: s.since, statusPageURL: statusPageURL))
+                    s.alerted = result.status
+                    s.lastSent = now
+                } else if let open = s.alerted, open != result.status {
+                    alerts.append(Alert(kind: .problem, result: result, since: s.since, statusPageURL: statusPageURL))
+                    s.alerted = result.status
+                    s.lastSent = now
+                } else if s.alerted != nil, remindEvery > .zero, now - s.lastSent >= remindEvery.nanoseconds {
+                    alerts.append(Alert(kind: .reminder, result: result, since: s.since, statusPageURL: statusPageURL))
+                    s.lastSent = now
+                }
+            }
+            states[key] = s
+        }
+        return alerts
+    }
+
+    private func loadState() async throws -> [String: [String: EndpointState]] {
+        guard let store = stateStore, let data = try await store.load(), let value = try? JSONValue.parse(data),
+              let top = value.objectValue else { return [:] }
+        var all: [String: [String: EndpointState]] = [:]
+        for (notifier, endpoints) in top.pairs {
+            var map: [String: EndpointState] = [:]
+            for (endpoint, v) in endpoints.objectValue?.pairs ?? [] {
+                guard let o = v.objectValue else { continue }
+                func int(_ k: String) -> Int64 { if case .int(let i)? = o[k] { i } else { 0 } }
+                map[endpoint] = EndpointState(bad: Int(int("bad")), good: Int(int("good")),
+                                              alerted: o["alerted"]?.stringValue.flatMap(Status.init(rawValue:)),
+                                              since: int("since"), lastSent: int("last_sent"))
+            }
+            all[notifier] = map
+        }
+        return all
+    }
+
+    private func saveState(_ all: [String: [String: EndpointState]]) async throws {
+        guard let store = stateStore else { return }
+        let top = all.sorted { $0.key < $1.key }.map { notifier, endpoints in
+            (notifier, JSONValue.object(JSONObject(endpoints.sorted { $0.key < $1.key }.map { key, s in
+                var o = JSONObject([("bad", .int(Int64(s.bad))), ("good", .int(Int64(s.good))),
+                                    ("since", .int(s.since)), ("last_sent", .int(s.lastSent))])
+                o.append("alerted", s.alerted.map { .string($0.rawValue) })
+                return (key, JSONValue.object(o))
+            })))
+        }
+        try await store.save(JSONValue.object(JSONObject(top)).encoded())
+    }
+}
