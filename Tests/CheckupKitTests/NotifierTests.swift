@@ -85,13 +85,30 @@ func up(_ title: String = "Website") -> CheckResult {
         #expect(body["result"]?.objectValue?["down"] == .bool(true))
     }
 
+    @Test func webhookTemplateShapesTheBodyForPagerDuty() async throws {
+        let key = UUID().uuidString
+        let sender = try WebhookSender(url: peerURL("/hook/\(key)"), template: #"{"routing_key":"R0UT1NG","event_action":"{{pagerduty_action}}","dedup_key":"{{id}}","payload":{"summary":"{{headline}}: {{reason}}","source":"{{endpoint}}","severity":"{{severity}}"}}"#)
+        try await sender.send([Alert(kind: .problem, result: down(), since: 0), Alert(kind: .resolved, result: up(), since: 0)])
+        let bodies = try await hooks(key).map { $0["body"]?.stringValue ?? "" }
+        #expect(bodies.count == 2)
+        let docs = try bodies.map { try #require(try JSONValue.parse(Data($0.utf8)).objectValue) }
+        #expect(docs[0]["routing_key"] == .string("R0UT1NG") && docs[0]["event_action"] == .string("trigger"))
+        #expect(docs[0]["dedup_key"]?.stringValue?.hasPrefix("checkup-") == true)
+        #expect(docs[0]["payload"] == .object(JSONObject([
+            ("severity", .string("critical")), ("source", .string("https://example.test/")),
+            ("summary", .string("Website is DOWN: response status 503 Service Unavailable")),
+        ])))
+        #expect(docs[1]["event_action"] == .string("resolve"))
+        #expect(docs[0]["dedup_key"] == docs[1]["dedup_key"])  // one incident key, so PagerDuty resolves what it opened
+    }
+
     @Test func failingReceiverIsReportedWithoutTheSecretURL() async throws {
         let secret = "T000-SECRET-\(UUID().uuidString)"
         await #expect(throws: CheckupError(.service, "slack: the service answered 500 Internal Server Error")) {
             try await SlackSender(webhook: peerURL("/hook/\(secret)/500")).send([Alert(kind: .problem, result: down(), since: 0)])
         }
         let lines = Mutex([String]())
-        let good = WebhookSender(url: peerURL("/hook/\(secret)-good"))
+        let good = try WebhookSender(url: peerURL("/hook/\(secret)-good"))
         let checkup = Checkup(checkers: [], notifiers: [
             AlertingNotifier(sender: SlackSender(webhook: peerURL("/hook/\(secret)/500"))), AlertingNotifier(sender: good),
         ], log: LogSink { l in lines.withLock { $0.append(l) } })
@@ -124,7 +141,7 @@ func up(_ title: String = "Website") -> CheckResult {
 
     @Test func alwaysModeSpeaksEveryRoundForEveryUnhealthyResult() async throws {
         let key = UUID().uuidString
-        let notifier = AlertingNotifier(sender: WebhookSender(url: peerURL("/hook/\(key)")), mode: .always)
+        let notifier = AlertingNotifier(sender: try WebhookSender(url: peerURL("/hook/\(key)")), mode: .always)
         try await notifier.notify([down("A"), up("B")])
         try await notifier.notify([down("A"), up("B")])
         #expect(try await hooks(key).count == 2)
@@ -158,7 +175,7 @@ func up(_ title: String = "Website") -> CheckResult {
     }
 
     @Test func notifierConfigRoundTripsWithTheOriginalsKeys() throws {
-        let json = ##"{"notifiers":[{"type":"slack","username":"checkup","channel":"#ops","webhook":"https://hooks.slack.test/T/B/X","failure_threshold":3,"remind_every":3600000000000},{"type":"discord","webhook":"https://discord.test/api/webhooks/1/x","notify":"always"},{"type":"mailgun","from":"a@b.test","to":["c@d.test"],"subject":"Down!","apikey":"k","domain":"mg.test"},{"type":"pushover","token":"t","recipient":"u"},{"type":"webhook","url":"https://ntfy.test/checkup","headers":{"Priority":["high"]},"success_threshold":2}],"timestamp":"0001-01-01T00:00:00Z","state_file":"/var/lib/checkup/state.json"}"##
+        let json = ##"{"notifiers":[{"type":"slack","username":"checkup","channel":"#ops","webhook":"https://hooks.slack.test/T/B/X","failure_threshold":3,"remind_every":3600000000000},{"type":"discord","webhook":"https://discord.test/api/webhooks/1/x","notify":"always"},{"type":"mailgun","from":"a@b.test","to":["c@d.test"],"subject":"Down!","apikey":"k","domain":"mg.test"},{"type":"pushover","token":"t","recipient":"u"},{"type":"webhook","url":"https://ntfy.test/checkup","headers":{"Priority":["high"]},"template":{"message":"{{text}}","topic":"ops"},"success_threshold":2}],"timestamp":"0001-01-01T00:00:00Z","state_file":"/var/lib/checkup/state.json"}"##
         let checkup = try Checkup(configData: Data(json.utf8), environment: [:])
         #expect(checkup.notifiers.count == 5)
         #expect(String(decoding: try checkup.configData(), as: UTF8.self) == json)

@@ -161,34 +161,81 @@ public struct PushoverSender: AlertSender, Equatable {
     }
 }
 
-/// A generic webhook (`"type": "webhook"`: `url`, `headers`): POSTs one JSON document per alert:
+/// A generic webhook (`"type": "webhook"`: `url`, `headers`, `template`): POSTs one JSON
+/// document per alert. Without a template the document is
 /// `{"kind","title","endpoint","status","reason","since","headline","text","status_page","result"}`,
-/// where `result` is the check result as stored. Point it at Teams, Mattermost, ntfy,
-/// PagerDuty or Opsgenie through their webhook endpoints (see the README).
+/// where `result` is the check result as stored. With `template`, that JSON is sent instead, with
+/// `{{name}}` in its strings replaced by the alert's fields (see `placeholders`), which fits
+/// Teams, Mattermost, ntfy, PagerDuty Events v2 and Opsgenie (examples in the README).
 public struct WebhookSender: AlertSender, Equatable {
     public var typeName: String { "webhook" }
     /// Where to POST.
     public var url: String
     /// Extra headers, e.g. `Authorization`.
     public var headers: [String: [String]]
+    /// The body to send, with `{{placeholders}}`; nil sends the standard document.
+    var template: JSONValue?
 
-    /// Creates a webhook sender.
-    public init(url: String, headers: [String: [String]] = [:]) {
+    /// Creates a webhook sender; `template` is JSON text with `{{placeholders}}`.
+    /// - Throws: `CheckupError` (`.config`) when the template is not JSON.
+    public init(url: String, headers: [String: [String]] = [:], template: String? = nil) throws {
         self.url = url
         self.headers = headers
+        if let template {
+            do { self.template = try JSONValue.parse(Data(template.utf8)) } catch {
+                throw CheckupError(.config, "webhook: template is not JSON")
+            }
+        }
+    }
+
+    init(url: String, headers: [String: [String]], templateValue: JSONValue?) {
+        self.url = url
+        self.headers = headers
+        self.template = templateValue
+    }
+
+    /// The placeholders a template may use, and their values for `alert`.
+    static func placeholders(_ alert: Alert) -> [String: String] {
+        let severity = alert.kind == .resolved ? "info" : alert.result.status == .degraded ? "warning" : "critical"
+        return [
+            "kind": alert.kind.rawValue, "title": alert.result.title, "endpoint": alert.result.endpoint,
+            "status": alert.result.status.rawValue, "reason": alert.reason, "since": RFC3339.format(alert.since),
+            "headline": alert.headline, "text": alert.text, "status_page": alert.statusPageURL,
+            "severity": severity, "pagerduty_action": alert.kind == .resolved ? "resolve" : "trigger",
+            "priority": alert.kind == .resolved ? "3" : alert.result.status == .degraded ? "4" : "5",
+            "id": "checkup-" + SigV4.hex(SigV4.sha256(Array((alert.result.title + "\u{1F}" + alert.result.endpoint).utf8))).prefix(16),
+        ]
+    }
+
+    static func fill(_ value: JSONValue, _ fields: [String: String]) -> JSONValue {
+        switch value {
+        case .string(let s):
+            var out = s
+            for (name, v) in fields where out.contains("{{") { out = out.replacingOccurrences(of: "{{\(name)}}", with: v) }
+            return .string(out)
+        case .array(let items): return .array(items.map { fill($0, fields) })
+        case .object(let o): return .object(JSONObject(o.pairs.map { ($0.0, fill($0.1, fields)) }))
+        default: return value
+        }
     }
 
     public func send(_ alerts: [Alert]) async throws {
         for alert in alerts {
-            var o = JSONObject([
-                ("kind", .string(alert.kind.rawValue)), ("title", .string(alert.result.title)),
-                ("endpoint", .string(alert.result.endpoint)), ("status", .string(alert.result.status.rawValue)),
-                ("reason", .string(alert.reason)), ("since", .string(RFC3339.format(alert.since))),
-                ("headline", .string(alert.headline)), ("text", .string(alert.text)),
-            ])
-            o.append("status_page", alert.statusPageURL.isEmpty ? nil : .string(alert.statusPageURL))
-            o.append("result", alert.result.json)
-            try await postNotification(typeName, url: url, body: [UInt8](JSONValue.object(o).encoded()), contentType: "application/json",
+            let body: JSONValue
+            if let template {
+                body = Self.fill(template, Self.placeholders(alert))
+            } else {
+                var o = JSONObject([
+                    ("kind", .string(alert.kind.rawValue)), ("title", .string(alert.result.title)),
+                    ("endpoint", .string(alert.result.endpoint)), ("status", .string(alert.result.status.rawValue)),
+                    ("reason", .string(alert.reason)), ("since", .string(RFC3339.format(alert.since))),
+                    ("headline", .string(alert.headline)), ("text", .string(alert.text)),
+                ])
+                o.append("status_page", alert.statusPageURL.isEmpty ? nil : .string(alert.statusPageURL))
+                o.append("result", alert.result.json)
+                body = .object(o)
+            }
+            try await postNotification(typeName, url: url, body: [UInt8](body.encoded()), contentType: "application/json",
                                        headers: headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" })
         }
     }

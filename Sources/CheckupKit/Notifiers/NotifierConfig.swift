@@ -74,10 +74,33 @@ extension WebhookSender: ConfigurableSender {
         var w = ConfigWriter()
         w.string("url", url, omitEmpty: false)
         w.stringListMap("headers", headers)
+        w.object.append("template", template)
         return w.object
     }
     init(config c: ConfigReader) throws(CheckupError) {
-        self.init(url: try c.httpURL("url"), headers: try c.stringListMap("headers"))
+        var template: JSONValue?
+        switch c.object["template"] {
+        case nil, .null?: template = nil
+        case .object?, .array?: template = try Self.substituted(c.object["template"]!, c, path: "template")  // matched non-nil
+        case let other?: throw c.error("template", "is \(other.kindName), expected a JSON object")
+        }
+        self.init(url: try c.httpURL("url"), headers: try c.stringListMap("headers"), templateValue: template)
+    }
+
+    /// The template with `$VAR` replaced in its strings, like every string of the config.
+    static func substituted(_ value: JSONValue, _ c: ConfigReader, path: String) throws(CheckupError) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(try c.substitute(s, key: path))
+        case .array(let items):
+            var out: [JSONValue] = []
+            for (i, item) in items.enumerated() { out.append(try substituted(item, c, path: "\(path)[\(i)]")) }
+            return .array(out)
+        case .object(let o):
+            var pairs: [(String, JSONValue)] = []
+            for (k, v) in o.pairs { pairs.append((k, try substituted(v, c, path: "\(path).\(k)"))) }
+            return .object(JSONObject(pairs))
+        default: return value
+        }
     }
 }
 
