@@ -55,21 +55,25 @@ public struct TCPChecker: Checker, Equatable {
         request.tlsSkipVerify = tlsSkipVerify
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
         let started = CheckResult.now()
-        let times = await runAttempts(attempts, spacing: .zero) {
-            do {
-                let response = try await CurlEngine.shared.perform(request)
-                var attempt = Attempt(response: response)
-                attempt.rtt = response.totalTime
-                attempt.firstByte = nil
-                if !response.succeeded { attempt.error = response.errorMessage }
-                return attempt
-            } catch {
-                return Attempt(rtt: .zero, error: "check cancelled")
-            }
-        }
+        let times = await runAttempts(attempts, spacing: .zero) { await Self.connect(request).attempt }
         var result = CheckResult(title: name, endpoint: address, timestamp: started, times: times, threshold: thresholdRTT)
         result.conclude()
         return result
+    }
+}
+
+extension TCPChecker {
+    /// One `CONNECT_ONLY` attempt: the round-trip time is the whole connect (and handshake).
+    /// The response is nil when the task was cancelled.
+    static func connect(_ request: TransferRequest) async -> (attempt: Attempt, response: TransferResponse?) {
+        guard let response = try? await CurlEngine.shared.perform(request) else {
+            return (Attempt(rtt: .zero, error: "check cancelled"), nil)
+        }
+        var attempt = Attempt(response: response)
+        attempt.rtt = response.totalTime
+        attempt.firstByte = nil
+        if !response.succeeded { attempt.error = response.errorMessage }
+        return (attempt, response)
     }
 }
 

@@ -58,17 +58,8 @@ public struct TLSChecker: Checker, Equatable {
         let started = CheckResult.now()
         var leaves: [CertificateInfo] = []
         let times = await runAttempts(attempts, spacing: .zero) {
-            let response: TransferResponse
-            do { response = try await CurlEngine.shared.perform(request) } catch {
-                return Attempt(rtt: .zero, error: "check cancelled")
-            }
-            var attempt = Attempt(response: response)
-            attempt.rtt = response.totalTime
-            attempt.firstByte = nil
-            guard response.succeeded else {
-                attempt.error = response.errorMessage
-                return attempt
-            }
+            var (attempt, response) = await TCPChecker.connect(request)
+            guard let response, response.succeeded else { return attempt }
             guard let chain = CertificateChain(pem: response.certificatesPEM) else {
                 attempt.error = "no certificates presented"
                 return attempt
