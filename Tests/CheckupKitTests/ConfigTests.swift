@@ -84,7 +84,7 @@ import Testing
         #expect(errorMessage(#"{"notifiers":[{"type":"slack","webhook":"x"}]}"#)
                 == "checkup.json: notifiers[0].webhook: is not an http(s) URL")
         #expect(errorMessage(#"{"notifier":{"name":"carrier-pigeon"}}"#)
-                == "checkup.json: notifier.name: \"carrier-pigeon\" is not a known notifier type (one of: discord, mailgun, pushover, slack, webhook)")
+                == "checkup.json: notifier.name: \"carrier-pigeon\" is not a known notifier type (one of: discord, mail, mailgun, pushover, slack, webhook)")
     }
 
     @Test(arguments: [

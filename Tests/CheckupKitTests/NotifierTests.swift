@@ -183,3 +183,44 @@ func up(_ title: String = "Website") -> CheckResult {
         #expect(((legacy.notifiers.first as? AlertingNotifier)?.sender as? MailgunSender)?.to == ["c@d.test"])
     }
 }
+
+@Suite struct MailNotifierTests {
+    @Test func mailNotifierSendsOneMessagePerRoundWithBothParts() async throws {
+        let (address, token) = uniqueRecipient("oncall")
+        let json = #"{"notifiers":[{"type":"mail","from":"Checkup <checkup@example.com>","to":["\#(address)"],"smtp":{"server":"127.0.0.1","port":\#(smtpPeer.banner.starttls),"username":"\#(smtpPeer.banner.user)","password":"$SMTP_PASSWORD","tls_ca_file":"\#(smtpPeer.banner.cert)"}}],"status_page_url":"https://status.example.test/"}"#
+        let checkup = try Checkup(configData: Data(json.utf8), environment: ["SMTP_PASSWORD": smtpPeer.banner.password])
+        let notifier = try #require(checkup.notifiers.first as? AlertingNotifier)
+        #expect(notifier.sender is MailSender)
+        try await notifier.sender.send([Alert(kind: .problem, result: down("Website"), since: 0, statusPageURL: checkup.statusPageURL),
+                                        Alert(kind: .problem, result: down("API", error: "certificate expired 2h0m0s ago"), since: 0)])
+        let mail = try #require(try smtpPeer.received(token).first)
+        #expect(mail.tls && mail.login == smtpPeer.banner.user)
+        #expect(mail.subject == "Checkup: Service Unavailable" && mail.from == "Checkup <checkup@example.com>")
+        #expect(mail.text?.contains("Website is DOWN") == true && mail.text?.contains("API is DOWN") == true)
+        #expect(mail.text?.contains("Reason: certificate expired 2h0m0s ago") == true)
+        #expect(mail.html?.contains("<a href=\"https://status.example.test/\">status page</a>") == true)
+        #expect(!mail.raw.contains(smtpPeer.banner.password))
+    }
+
+    @Test func wrongPasswordIsReportedWithoutIt() async throws {
+        let (address, _) = uniqueRecipient("oncall")
+        let sender = MailSender(from: "checkup@example.com", to: [address], server: "127.0.0.1", port: smtpPeer.banner.starttls,
+                                username: smtpPeer.banner.user, password: "hunter2-wrong", tlsCAFile: smtpPeer.banner.cert)
+        do {
+            try await sender.send([Alert(kind: .resolved, result: up(), since: 0)])
+            Issue.record("a wrong password was accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("mail to \(address) via 127.0.0.1:\(smtpPeer.banner.starttls): "))
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+
+    @Test func mailConfigRoundTripsAndDefaultsTLSSafely() throws {
+        let json = #"{"notifiers":[{"type":"mail","from":"a@b.test","to":["c@d.test"],"subject":"Down","smtp":{"server":"smtp.b.test","port":587,"username":"u","password":"p","tls":"starttls"}}],"timestamp":"0001-01-01T00:00:00Z"}"#
+        let checkup = try Checkup(configData: Data(json.utf8), environment: [:])
+        #expect(String(decoding: try checkup.configData(), as: UTF8.self) == json)
+        #expect(MailSender(from: "a", to: ["b"], server: "relay", port: 25).mailer.tls == .opportunistic)
+        #expect(MailSender(from: "a", to: ["b"], server: "relay", port: 587, username: "u").mailer.tls == .startTLS)
+        #expect(MailSender(from: "a", to: ["b"], server: "relay", port: 465).mailer.tls == .implicit)
+    }
+}

@@ -19,7 +19,7 @@ extension Checkup {
     ]
     /// Types the original knows that checkup does not (yet) run, for a clearer error.
     static let laterCheckerTypes: Set<String> = []
-    static let laterNotifierTypes: Set = ["mail"]
+    static let laterNotifierTypes: Set<String> = []
     static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
 
     /// Loads a checkup from a `checkup.json` file.

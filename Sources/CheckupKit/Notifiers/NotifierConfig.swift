@@ -125,7 +125,7 @@ extension AlertingNotifier {
     static let senderTypes: [String: any ConfigurableSender.Type] = [
         SlackSender.typeName: SlackSender.self, DiscordSender.typeName: DiscordSender.self,
         MailgunSender.typeName: MailgunSender.self, PushoverSender.typeName: PushoverSender.self,
-        WebhookSender.typeName: WebhookSender.self,
+        WebhookSender.typeName: WebhookSender.self, MailSender.typeName: MailSender.self,
     ]
 
     /// Reads one element of `notifiers`: the sender's keys plus `notify`, `failure_threshold`,

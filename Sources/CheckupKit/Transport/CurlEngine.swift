@@ -37,6 +37,8 @@ struct TransferRequest: Sendable {
     var password: String? = nil
     /// Demand TLS (`CURLOPT_USE_SSL` = `CURLUSESSL_ALL`): STARTTLS on smtp://, implicit on smtps://.
     var requireTLS = false
+    /// Use TLS when the server offers it (`CURLUSESSL_TRY`): opportunistic STARTTLS.
+    var tryTLS = false
 }
 
 /// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
@@ -297,7 +299,11 @@ final class CurlEngine: Sendable {
         }
         if let user = r.username { check(ccurl_setopt_string(easy, CURLOPT_USERNAME, t.cString(user))) }
         if let password = r.password { check(ccurl_setopt_string(easy, CURLOPT_PASSWORD, t.cString(password))) }
-        if r.requireTLS { check(ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))) }
+        if r.requireTLS {
+            check(ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)))
+        } else if r.tryTLS {
+            check(ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue)))
+        }
         if let from = r.mailFrom {
             check(ccurl_setopt_string(easy, CURLOPT_MAIL_FROM, t.cString(from)))
             for rcpt in r.mailRecipients { t.recipientList = curl_slist_append(t.recipientList, rcpt) }
