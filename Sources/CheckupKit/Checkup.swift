@@ -108,13 +108,19 @@ public struct Checkup: Sendable {
         return results
     }
 
-    /// Tells every notifier about `results`; a failure is logged and does not stop the others.
+    /// Tells every notifier about `results`, all at once, so a slow receiver delays no other; a
+    /// failure is logged and stops nothing.
     func notify(_ results: [CheckResult]) async {
-        for notifier in notifiers {
-            do {
-                try await notifier.notify(results)
-            } catch {
-                log.write("ERROR sending notifications for \(notifier.typeName): \(error)")
+        let log = self.log
+        await withTaskGroup(of: Void.self) { group in
+            for notifier in notifiers {
+                group.addTask {
+                    do {
+                        try await notifier.notify(results)
+                    } catch {
+                        log.write("ERROR sending notifications for \(notifier.typeName): \(error)")
+                    }
+                }
             }
         }
     }

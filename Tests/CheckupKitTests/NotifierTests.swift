@@ -117,6 +117,35 @@ func up(_ title: String = "Website") -> CheckResult {
         #expect(try await hooks("\(secret)-good").count == 1)
     }
 
+    @Test func hangingReceiverEndsAtItsTimeoutAndDelaysNoOtherNotifier() async throws {
+        let key = UUID().uuidString
+        var hanging = try WebhookSender(url: peerURL("/hook/\(key)-slow/hang"))
+        hanging.timeout = .seconds(8)
+        let lines = Mutex([String]())
+        let finished = Mutex(false)
+        let checkup = Checkup(checkers: [], notifiers: [
+            AlertingNotifier(sender: hanging), AlertingNotifier(sender: try WebhookSender(url: peerURL("/hook/\(key)"))),
+        ], log: LogSink { l in lines.withLock { $0.append(l) } })
+        let clock = ContinuousClock()
+        let start = clock.now
+        let round = Task {
+            await checkup.notify([down()])
+            finished.withLock { $0 = true }
+        }
+        var delivered = false
+        while !delivered && clock.now - start < .milliseconds(7000) {
+            delivered = try await hooks(key).count == 1
+            if !delivered { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        // The good receiver got its alert while the other was still hanging.
+        #expect(delivered && !finished.withLock { $0 })
+        await round.value
+        #expect(clock.now - start < .seconds(15))
+        let line = lines.withLock { $0.first } ?? ""
+        #expect(line.hasPrefix("ERROR sending notifications for webhook: webhook: ") && isTimeout(line), "\(line)")
+        #expect(!line.contains(key))
+    }
+
     @Test func stateChangesGiveOneAlertPerIncidentRemindersAndResolved() {
         var states: [String: AlertingNotifier.EndpointState] = [:]
         func round(_ r: CheckResult, at seconds: Int64, remind: Duration = .zero) -> [Alert.Kind] {
@@ -139,6 +168,24 @@ func up(_ title: String = "Website") -> CheckResult {
         #expect(round(down(), at: 1020) == [])  // a new incident needs three bad rounds again
     }
 
+    @Test func notifiersSharingAStateFileKeepEachOthersState() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let store = FileStateStore(path: dir + "/state.json")
+        let keys = (0..<4).map { _ in UUID().uuidString }
+        let checkup = Checkup(checkers: [], notifiers: try keys.enumerated().map { i, key in
+            AlertingNotifier(sender: try WebhookSender(url: peerURL("/hook/\(key)")), stateStore: store, stateKey: "\(i):webhook")
+        })
+        for _ in 0..<3 { await checkup.notify([down()]) }
+        await checkup.notify([up()])
+        for key in keys {
+            let kinds = try await hooks(key).compactMap { try hookBody($0)["kind"]?.stringValue }
+            #expect(kinds == ["problem", "resolved"])
+        }
+        let saved = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/state.json")))
+        #expect(saved.objectValue?.keys == ["0:webhook", "1:webhook", "2:webhook", "3:webhook"])
+    }
+
     @Test func alwaysModeSpeaksEveryRoundForEveryUnhealthyResult() async throws {
         let key = UUID().uuidString
         let notifier = AlertingNotifier(sender: try WebhookSender(url: peerURL("/hook/\(key)")), mode: .always)
@@ -147,7 +194,7 @@ func up(_ title: String = "Website") -> CheckResult {
         #expect(try await hooks(key).count == 2)
     }
 
-    @Test func stateSurvivesAcrossSeparateProcessesLikeCron() throws {
+    @Test func stateSurvivesAcrossSeparateProcessesLikeCron() async throws {
         let key = UUID().uuidString
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -157,21 +204,10 @@ func up(_ title: String = "Website") -> CheckResult {
         for _ in 0..<3 { #expect(try runCLI(["--store"], in: dir).status == 0) }
         FileManager.default.createFile(atPath: flag, contents: nil)
         for _ in 0..<2 { #expect(try runCLI(["--store"], in: dir).status == 0) }
-        let kinds = try waitForHooks(key, count: 2).compactMap { try hookBody($0)["kind"]?.stringValue }
+        let kinds = try await hooks(key).compactMap { try hookBody($0)["kind"]?.stringValue }
         #expect(kinds == ["problem", "resolved"])
         let state = try #require(FileManager.default.contentsOfDirectory(atPath: dir + "/checks").first { $0.hasPrefix(".checkup-notifier-state-") })
         #expect(state.hasSuffix(".json"))
-    }
-
-    func waitForHooks(_ key: String, count: Int) throws -> [JSONObject] {
-        let box = Mutex2<[JSONObject]>([])
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.set((try? await hooks(key)) ?? [])
-            done.signal()
-        }
-        done.wait()
-        return box.get()
     }
 
     @Test func notifierConfigRoundTripsWithTheOriginalsKeys() throws {

@@ -123,6 +123,25 @@ struct S3StateStore: NotificationStateStore {
     }
 }
 
+/// A first-in, first-out lock for async code: the notifiers' state updates take turns.
+actor StateLock {
+    static let shared = StateLock()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
+
 /// Turns rounds of results into alerts for an `AlertSender`.
 ///
 /// By default (`mode` `.stateChange`) it speaks once per incident: a **problem** when an endpoint
@@ -174,7 +193,7 @@ public struct AlertingNotifier: Notifier {
     }
 
     /// What is remembered of one endpoint.
-    struct EndpointState: Equatable {
+    struct EndpointState: Equatable, Sendable {
         var bad = 0
         var good = 0
         /// The status last alerted as a problem; nil when no problem is open.
@@ -189,14 +208,33 @@ public struct AlertingNotifier: Notifier {
             if !alerts.isEmpty { try await sender.send(alerts) }
             return
         }
-        var all = try await loadState()
-        var mine = all[stateKey] ?? [:]
+        // Notifiers run concurrently and may share one store: read-modify-write under a lock,
+        // and send outside it. The new state is saved before sending; a failed send puts the old
+        // one back, so the alert is tried again next round.
         let now = CheckResult.now()
-        let alerts = Self.step(&mine, results: results, now: now, failureThreshold: failureThreshold,
-                               successThreshold: successThreshold, remindEvery: remindEvery, statusPageURL: statusPageURL)
-        if !alerts.isEmpty { try await sender.send(alerts) }  // on failure the state is not saved: try again next round
-        all[stateKey] = mine
-        try await saveState(all)
+        let (alerts, before) = try await StateLock.shared.run {
+            var all = try await loadState()
+            let before = all[stateKey]
+            var mine = before ?? [:]
+            let alerts = Self.step(&mine, results: results, now: now, failureThreshold: failureThreshold,
+                                   successThreshold: successThreshold, remindEvery: remindEvery, statusPageURL: statusPageURL)
+            if !alerts.isEmpty || mine != before ?? [:] {
+                all[stateKey] = mine
+                try await saveState(all)
+            }
+            return (alerts, before)
+        }
+        guard !alerts.isEmpty else { return }
+        do {
+            try await sender.send(alerts)
+        } catch {
+            try? await StateLock.shared.run {
+                var all = try await loadState()
+                all[stateKey] = before
+                try await saveState(all)
+            }
+            throw error
+        }
     }
 
     /// The state machine, pure: updates `states` with one round and returns what to say.

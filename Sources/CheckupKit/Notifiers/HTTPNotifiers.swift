@@ -175,6 +175,8 @@ public struct WebhookSender: AlertSender, Equatable {
     public var headers: [String: [String]]
     /// The body to send, with `{{placeholders}}`; nil sends the standard document.
     var template: JSONValue?
+    /// Limit for each POST (`timeout`); zero means 10 seconds.
+    public var timeout: Duration = .zero
 
     /// Creates a webhook sender; `template` is JSON text with `{{placeholders}}`.
     /// - Throws: `CheckupError` (`.config`) when the template is not JSON.
@@ -236,7 +238,8 @@ public struct WebhookSender: AlertSender, Equatable {
                 body = .object(o)
             }
             try await postNotification(typeName, url: url, body: [UInt8](body.encoded()), contentType: "application/json",
-                                       headers: headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" })
+                                       headers: headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" },
+                                       timeout: timeout > .zero ? timeout : .seconds(10))
         }
     }
 }

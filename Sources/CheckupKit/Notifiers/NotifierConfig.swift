@@ -75,6 +75,7 @@ extension WebhookSender: ConfigurableSender {
         w.string("url", url, omitEmpty: false)
         w.stringListMap("headers", headers)
         w.object.append("template", template)
+        w.duration("timeout", timeout)
         return w.object
     }
     init(config c: ConfigReader) throws(CheckupError) {
@@ -85,6 +86,7 @@ extension WebhookSender: ConfigurableSender {
         case let other?: throw c.error("template", "is \(other.kindName), expected a JSON object")
         }
         self.init(url: try c.httpURL("url"), headers: try c.stringListMap("headers"), templateValue: template)
+        timeout = try c.duration("timeout")
     }
 
     /// The template with `$VAR` replaced in its strings, like every string of the config.
