@@ -31,6 +31,56 @@
     return e;
   }
 
+  // Messages may use a little HTML (the original inserted them raw: XSS). They are parsed into the
+  // inert content of a <template> (nothing there runs or loads), and only an allow-list is rebuilt
+  // as new DOM nodes: a (http/https href only, opened safely), b, strong, i, em, code, br, p, ul,
+  // ol, li. Any other element is shown as its literal markup, with its content rendered inside.
+  var ALLOWED = { A: 1, B: 1, STRONG: 1, I: 1, EM: 1, CODE: 1, BR: 1, P: 1, UL: 1, OL: 1, LI: 1 };
+
+  function renderMessage(html, target) {
+    var inert = document.createElement('template');
+    inert.innerHTML = html;
+    copyAllowed(inert.content, target);
+  }
+
+  function copyAllowed(from, to) {
+    for (var n = from.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3) { to.appendChild(document.createTextNode(n.nodeValue)); continue; }
+      if (n.nodeType !== 1) continue;   // comments and the like are dropped
+      var tag = n.tagName.toUpperCase();
+      if (ALLOWED[tag]) {
+        var copy = document.createElement(tag.toLowerCase());
+        if (tag === 'A') {
+          var href = safeHref(n.getAttribute('href'));
+          if (href) {
+            copy.href = href;
+            copy.rel = 'noopener noreferrer';
+            copy.target = '_blank';
+          }
+        }
+        copyAllowed(n, copy);
+        to.appendChild(copy);
+      } else {
+        var shown = n.outerHTML, inner = n.innerHTML;
+        var open = inner && shown.lastIndexOf(inner) > 0 ? shown.slice(0, shown.lastIndexOf(inner)) : shown;
+        to.appendChild(document.createTextNode(open));
+        if (inner) {
+          copyAllowed(n, to);
+          to.appendChild(document.createTextNode('</' + n.tagName.toLowerCase() + '>'));
+        }
+      }
+    }
+  }
+
+  function safeHref(value) {
+    try {
+      var u = new URL(value, window.location.href);
+      return (u.protocol === 'http:' || u.protocol === 'https:') ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   // A <time> whose text is "x ago", kept fresh by tickAgo().
   function agoEl(ms, parent) {
     var t = el('time', 'ago', fmt.ago(ms), parent);
@@ -305,7 +355,7 @@
       el('strong', 'event-title', ev.ep.title, p);
       if (ev.kind === 'message') {
         p.appendChild(document.createTextNode(': '));
-        el('span', 'message-text', ev.text, p);   // textContent only: never parsed as HTML
+        renderMessage(ev.text, el('span', 'message-text', null, p));
       } else {
         var verb = ev.state === 'healthy' && ev.from ? 'is back to healthy' : VERB[ev.state];
         p.appendChild(document.createTextNode(' ' + verb + (ev.from ? ' (was ' + ev.from + ')' : '')));
