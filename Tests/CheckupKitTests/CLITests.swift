@@ -51,6 +51,42 @@ func runCLI(_ arguments: [String], in directory: String, environment: [String: S
                   stderr: String(decoding: errData.get(), as: UTF8.self))
 }
 
+/// `checkup serve` on a free 127.0.0.1 port in `directory`, with the repository's page;
+/// terminated when released (or by `stop()`).
+final class ServeProcess {
+    let process = Process()
+    /// The first line it printed.
+    let banner: String
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(in directory: String, environment: [String: String]? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: checkupBinary)
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        banner = readFirstLine(out)
+        // "Serving the status page at http://127.0.0.1:PORT/ ..."
+        guard let port = banner.split(separator: ":").dropFirst(2).first.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+            process.terminate()
+            throw CheckupError(.service, "checkup serve did not start: \(banner)")
+        }
+        self.port = port
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { _ = stop() }
+}
+
 /// A tiny lock box for the pipe readers.
 final class Mutex2<T>: @unchecked Sendable {  // every access goes through `lock`
     private var value: T
@@ -275,17 +311,8 @@ func checkFiles(_ dir: String) -> [String] {
         defer { removeDirectory(dir) }
         #expect(try runCLI(["--store"], in: dir).status == 0)
         let name = try #require(checkFiles(dir + "/checks").first)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checkupBinary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let banner = readFirstLine(out)
-        let port = try #require(banner.split(separator: ":").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) })
-        let base = "http://127.0.0.1:\(port)"
+        let serve = try ServeProcess(in: dir)
+        let base = serve.base
 
         let page = try await httpGet(base + "/")
         #expect(page.status == 200 && page.body.contains("<html") && !page.body.contains("Error"))
@@ -317,9 +344,7 @@ func checkFiles(_ dir: String) -> [String] {
         post.body = Array("x".utf8)
         #expect(try await CurlEngine.shared.perform(post).status == 405)
 
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(serve.stop() == 0)  // SIGTERM ends it cleanly
     }
 
     @Test func serveNeedsStorage() throws {

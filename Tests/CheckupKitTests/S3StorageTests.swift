@@ -113,23 +113,15 @@ let s3Peer: S3Peer = {
         defer { removeDirectory(dir) }
         try #"{"storage":{"type":"s3","access_key_id":"$KEY","secret_access_key":"$SECRET","bucket":"\#(storage.bucket)","endpoint":"\#(s3Peer.endpoint)"}}"#
             .write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checkupBinary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.environment = ["KEY": s3Peer.accessKeyID, "SECRET": s3Peer.secretAccessKey, "PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        let banner = readFirstLine(out)
-        #expect(banner.contains("check files from s3://\(storage.bucket)") && !banner.contains(s3Peer.secretAccessKey))
-        let port = try #require(banner.split(separator: ":").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let serve = try ServeProcess(in: dir, environment: ["KEY": s3Peer.accessKeyID, "SECRET": s3Peer.secretAccessKey, "PATH": "/usr/bin:/bin"])
+        #expect(serve.banner.contains("check files from s3://\(storage.bucket)") && !serve.banner.contains(s3Peer.secretAccessKey))
+        let port = serve.port
         let index = try await httpGet("http://127.0.0.1:\(port)/index.json")
         #expect(index.status == 200 && index.body.contains(key))
         let file = try await httpGet("http://127.0.0.1:\(port)/\(key)")
         #expect(file.status == 200 && Data(file.body.utf8) == CheckResult.checkFileData([CheckResult(title: "from s3", timestamp: 5, healthy: true)]))
         #expect(try await httpGet("http://127.0.0.1:\(port)/1-check.json").status == 502)
+        withExtendedLifetime(serve) {}
     }
 
     @Test func credentialsComeFromTheEnvironmentWhenTheConfigHasNone() throws {

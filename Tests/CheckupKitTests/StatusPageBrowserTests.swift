@@ -20,16 +20,8 @@ import Testing
         try storage.storeFile([up, broken])
         try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: checkupBinary)
-        server.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
-        server.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        server.standardOutput = out
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        let banner = readFirstLine(out)
-        let port = try #require(banner.split(separator: ":").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let serve = try ServeProcess(in: dir)
+        let port = serve.port
 
         let run = try runProgram("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/browser.py").path,
                                                   "http://127.0.0.1:\(port)/", "320"])
@@ -57,6 +49,7 @@ import Testing
         let errors = (page["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
             .filter { !$0.contains("Executing inline event handler violates") }
         #expect(errors.isEmpty, "\(errors)")
+        withExtendedLifetime(serve) {}
     }
 }
 
