@@ -21,11 +21,6 @@ func postNotification(_ type: String, url: String, body: [UInt8], contentType: S
     }
 }
 
-func formEncode(_ fields: [(String, String)]) -> [UInt8] {
-    Array(fields.map { "\(SigV4.uriEncode($0.0, keepSlash: false))=\(SigV4.uriEncode($0.1, keepSlash: false))" }
-        .joined(separator: "&").utf8)
-}
-
 extension Alert {
     /// The colour chat services show: red for down, yellow for degraded, green for resolved.
     var colour: (name: String, rgb: Int) {
@@ -261,7 +256,7 @@ struct AlertMail {
             subject = alerts.count == 1 ? "Checkup: \(alerts[0].headline)" : Self.defaultSubject
         }
         text = alerts.map(\.text).joined(separator: "\n\n")
-        func esc(_ s: String) -> String { S3Client.escapeXML(s) }
+        let esc = escapeMarkup
         html = "<b>Checkup has detected the following:</b>\n<ul>\n" + alerts.map { a in
             "<li><b>\(esc(a.headline))</b> — \(esc(a.result.endpoint))<br/>\(esc(a.reason))<br/>since \(esc(RFC3339.format(a.since)))"
                 + (a.statusPageURL.isEmpty ? "" : " — <a href=\"\(esc(a.statusPageURL))\">status page</a>") + "</li>"

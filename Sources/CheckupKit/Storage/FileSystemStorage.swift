@@ -219,13 +219,14 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         defer { flock(fd, LOCK_UN) }
 
         // An unreadable index is rebuilt from the check files rather than blocking every store.
+        let existed = FileManager.default.fileExists(atPath: path(Self.indexName))
         var index = (try? readIndex()) ?? [:]
         let before = index
         let files = Set(try listDirectory().filter(Self.isCheckFileName))
         for name in files where index[name] == nil { index[name] = Self.prefixTime(name) }
         for name in index.keys where !files.contains(name) { index[name] = nil }
         try update(&index)
-        if index != before || FileManager.default.contents(atPath: path(Self.indexName)) == nil {
+        if index != before || !existed {
             try replaceFile(Self.indexName, with: Self.indexData(index))
         }
     }

@@ -85,11 +85,9 @@ struct IAMClient: Sendable {
     func call(_ action: String, _ parameters: [(String, String)]) async throws -> XMLElements {
         let service = (endpoint ?? "https://iam.amazonaws.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let host = String(service[(service.range(of: "://")?.upperBound ?? service.startIndex)...])
-        let form = ([("Action", action), ("Version", "2010-05-08")] + parameters)
-            .map { "\(SigV4.uriEncode($0.0, keepSlash: false))=\(SigV4.uriEncode($0.1, keepSlash: false))" }
-            .joined(separator: "&")
+        let form = formEncode([("Action", action), ("Version", "2010-05-08")] + parameters)
         let response = try await AWSRequest(service: "iam", region: "us-east-1", credentials: credentials)
-            .send("IAM \(action)", "POST", baseURL: service, host: host, path: "/", body: Array(form.utf8),
+            .send("IAM \(action)", "POST", baseURL: service, host: host, path: "/", body: form,
                   headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")])
         return XMLElements(response.body)
     }

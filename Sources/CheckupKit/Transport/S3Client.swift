@@ -88,7 +88,7 @@ struct S3Client: Sendable {
             let batch = keys[start..<min(start + 1000, keys.count)]
             start += batch.count
             var xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
-            for key in batch { xml += "<Object><Key>\(Self.escapeXML(key))</Key></Object>" }
+            for key in batch { xml += "<Object><Key>\(escapeMarkup(key))</Key></Object>" }
             xml += "</Delete>"
             let body = Array(xml.utf8)
             let response = try await send("DeleteObjects", "POST", key: "", query: [("delete", "")], body: body,
@@ -112,21 +112,9 @@ struct S3Client: Sendable {
                   query: query, body: body, headers: headers)
     }
 
-    static func escapeXML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// Base64 of the MD5 of `body`, for `Content-MD5` (libcrypto's `EVP_md5`).
+    /// Base64 of the MD5 of `body`, for `Content-MD5`.
     static func md5Base64(_ body: [UInt8]) -> String {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        body.withUnsafeBytes { b in
-            out.withUnsafeMutableBufferPointer { o in
-                _ = EVP_Digest(b.baseAddress, b.count, o.baseAddress, &length, EVP_md5(), nil)
-            }
-        }
-        return Data(out.prefix(Int(length))).base64EncodedString()
+        Data(Digest.md5(body)).base64EncodedString()
     }
 }
 

@@ -118,9 +118,7 @@ struct SigV4 {
         return out
     }
 
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.withUnsafeBytes { Digest.sha256($0) }
-    }
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] { Digest.sha256(bytes) }
 
     /// HMAC-SHA256 (libcrypto's `HMAC`).
     static func hmac(_ key: [UInt8], _ message: String) -> [UInt8] {
@@ -138,7 +136,5 @@ struct SigV4 {
         return Array(out.prefix(Int(length)))
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Digest.hex(bytes) }
 }
