@@ -18,8 +18,6 @@ extension Checkup {
         S3Storage.typeName: S3Storage.self,
     ]
     /// Types the original knows that checkup does not (yet) run, for a clearer error.
-    static let laterCheckerTypes: Set<String> = []
-    static let laterNotifierTypes: Set<String> = []
     static let foreignStorageTypes: Set = ["github", "sql", "postgres", "mysql", "sqlite3", "appinsights"]
 
     /// Loads a checkup from a `checkup.json` file.
@@ -68,7 +66,7 @@ extension Checkup {
         for (i, element) in try Self.elements(c, "checkers").enumerated() {
             let reader = c.child(element, at: "checkers[\(i)]")
             let type = try Self.discriminator(reader, keys: ["type"], kind: "checker",
-                                              known: Self.checkerTypes.keys.sorted(), later: Self.laterCheckerTypes)
+                                              known: Self.checkerTypes.keys.sorted())
             // The discriminator was looked up in checkerTypes, and all of them are checkers.
             checkers.append(try Self.checkerTypes[type.value]!.init(config: reader) as! any Checker)
         }
@@ -94,7 +92,7 @@ extension Checkup {
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
             let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
-                                              known: AlertingNotifier.senderTypes.keys.sorted(), later: Self.laterNotifierTypes)
+                                              known: AlertingNotifier.senderTypes.keys.sorted())
             notifiers.append(try AlertingNotifier(config: reader, type: type.value, stateStore: store,
                                                   stateKey: "\(index):\(type.value)", statusPageURL: statusPageURL))
         }
@@ -127,7 +125,7 @@ extension Checkup {
 
     /// Reads an element's type discriminator and checks that checkup knows it.
     private static func discriminator(_ c: ConfigReader, keys: [String], kind: String, known: [String],
-                                      later: Set<String>) throws(CheckupError) -> (key: String, value: String) {
+                                      later: Set<String> = []) throws(CheckupError) -> (key: String, value: String) {
         guard let key = keys.first(where: { c.object[$0] != nil }) else {
             let list = known.isEmpty ? "" : " (one of: \(known.joined(separator: ", ")))"
             throw c.error(keys[0], "is missing; say which \(kind) this is\(list)")
