@@ -45,6 +45,10 @@ public struct Checkup: Sendable {
     /// the check files, or ./checkup-notifier-state.json without storage.
     public var stateFile: String = ""
 
+    /// This node's name (`origin`, checkup's extension): it names the node's status summary
+    /// (`summaries/<origin>.json`); empty means the host name.
+    public var origin: String = ""
+
     /// The discriminator key the storage was read with (`type`, or the 2016 `provider`),
     /// written back the same way.
     var storageTypeKey = "type"
@@ -134,11 +138,37 @@ public struct Checkup: Sendable {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
         let results = try await check()
         try Task.checkCancellation()
-        try await storage.store(results)
+        try await store(results, in: storage)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }
         return results
+    }
+
+    /// Stores one round of results as a new check file and, when the storage keeps status
+    /// summaries (fs and S3 do), adds them to this node's summary. The check file is the record:
+    /// a summary that cannot be updated is logged, not thrown (`checkup summarize` rebuilds it).
+    /// - Throws: `CheckupError` when there is no storage or storing the check file fails.
+    public func store(_ results: [CheckResult]) async throws {
+        guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
+        try await store(results, in: storage)
+    }
+
+    private func store(_ results: [CheckResult], in storage: any Storage) async throws {
+        try await storage.store(results)
+        if let summaries = self.summaries {
+            do {
+                try await summaries.update(with: results)
+            } catch {
+                log.write("ERROR updating the status summary: \(error)")
+            }
+        }
+    }
+
+    /// This node's status summaries, when the storage keeps them.
+    public var summaries: StatusSummaries? {
+        guard let store = storage as? any SummaryStorage else { return nil }
+        return StatusSummaries(storage: store, origin: StatusSummaries.origin(origin))
     }
 
     /// Runs `checkAndStore()` now and then once every `interval` until stopped. Rounds never

@@ -9,18 +9,18 @@ struct Arguments {
     /// Flags that take a value, by every spelling, mapped to their canonical name.
     static let valueFlags: [String: String] = [
         "-c": "config", "--config": "config", "-a": "about", "--about": "about",
-        "--listen": "listen", "--statuspage": "statuspage",
+        "--listen": "listen", "--statuspage": "statuspage", "--out": "out", "-o": "out", "--url": "url",
     ]
     /// Flags without a value.
     static let boolFlags: [String: String] = [
         "-h": "help", "--help": "help", "--version": "version", "--store": "store",
     ]
-    static let commands: Set = ["every", "message", "provision", "serve", "help"]
+    static let commands: Set = ["every", "message", "provision", "serve", "statuspage", "summarize", "help"]
 
     /// The flags each command accepts besides `config` and `help`.
     static let allowed: [String: Set<String>] = [
         "": ["store", "version"], "every": [], "message": ["about"], "provision": [],
-        "serve": ["listen", "statuspage"], "help": [],
+        "serve": ["listen", "statuspage"], "statuspage": ["out", "url", "statuspage"], "summarize": [], "help": [],
     ]
 
     init(_ argv: [String]) throws(CheckupError) {
@@ -78,11 +78,13 @@ struct Arguments {
 
 enum Help {
     static let usageLines: [String: String] = [
-        "": "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup provision [s3]",
+        "": "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3]",
         "every": "Usage: checkup every INTERVAL [-c FILE]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
         "provision": "Usage: checkup provision [s3] [-c FILE]",
+        "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
+        "summarize": "Usage: checkup summarize [-c FILE]",
     ]
 
     static func text(_ command: String) -> String {
@@ -131,6 +133,38 @@ enum Help {
 
             Stop with Ctrl-C (SIGINT) or SIGTERM.
             """
+        case "statuspage":
+            return """
+            Write a ready-to-host copy of the status page to DIR, with a js/config.js that reads the
+            configured storage: for people who host the page on S3, GitHub Pages or nginx.
+
+            \(usageLines["statuspage"]!)
+
+            --out, -o DIR        where to write the page (created if needed; files of the page
+                                 are replaced, nothing else there is touched)
+            --url URL            the address the page fetches the store from (default: for S3 the
+                                 bucket's HTTPS address, or the endpoint's for S3-compatible
+                                 stores; for fs the storage's "url", else the path from DIR to
+                                 the storage directory)
+            --statuspage DIR     the page to copy (default: ./statuspage, else the one installed
+                                 beside the checkup binary)
+
+            The page reads the summaries anonymously (no credentials in config.js). An S3 bucket
+            provisioned by checkup or the original allows that; upload DIR with, for example,
+            aws s3 sync DIR s3://BUCKET/
+            """
+        case "summarize":
+            return """
+            Rebuild the status page's summaries from every stored check file.
+
+            \(usageLines["summarize"]!)
+
+            Every node keeps its own summary (summaries/<origin>.json) up to date as it stores
+            results. Check files do not record which node wrote them, so the rebuilt summary is
+            this node's and holds every result, and the other nodes' summaries are removed so that
+            nothing is counted twice; they start anew with their next round. Use it after
+            switching from the original checkup (to show the history), or to repair summaries.
+            """
         case "provision":
             return """
             Set up the storage for a status page: for S3, create the bucket, a public read-only user
@@ -156,6 +190,8 @@ enum Help {
               every INTERVAL    check and store once now, then every INTERVAL
               message           post a message about an endpoint to the status page
               serve             serve the status page and the fs storage's check files
+              statuspage        write a ready-to-host copy of the status page
+              summarize         rebuild the status page's summaries from the check files
               provision [s3]    set up S3 storage for a status page
 
             Flags:

@@ -139,7 +139,8 @@ func run(_ args: Arguments) async throws -> Int32 {
             index = i
         }
         results[index].message = args.positionals[0]
-        try await storage.store(results)
+        _ = storage
+        try await checkup.store(results)
         print("Message posted")
         return 0
 
@@ -161,6 +162,29 @@ func run(_ args: Arguments) async throws -> Int32 {
         fflush(nil)  // the banner must reach a pipe now, not at exit
         await waitForTerminationSignal()
         server.stop()
+        return 0
+
+    case "statuspage":
+        if !args.positionals.isEmpty { throw CheckupError(.usage, "statuspage takes no arguments, got \"\(args.positionals[0])\"") }
+        guard let out = args.flags["out"], !out.isEmpty else { throw CheckupError(.usage, "statuspage needs --out DIR") }
+        let checkup = try loadCheckup(args)
+        guard let storage = checkup.storage else { throw CheckupError(.config, "no storage configured") }
+        let page = try findStatusPage(args.flags["statuspage"])
+        let export = try StatusPageExport(pageDirectory: page, storage: storage, outputDirectory: out, url: args.flags["url"])
+        let files = try export.write(to: out)
+        print("Wrote the status page to \(out) (\(files.count) files); it reads the store at \(export.storageURL)")
+        return 0
+
+    case "summarize":
+        if !args.positionals.isEmpty { throw CheckupError(.usage, "summarize takes no arguments, got \"\(args.positionals[0])\"") }
+        let checkup = try loadCheckup(args)
+        guard let storage = checkup.storage else { throw CheckupError(.config, "no storage configured") }
+        guard let reader = storage as? any StorageReader, let summaries = checkup.summaries else {
+            throw CheckupError(.config, "configured storage type does not keep status summaries")
+        }
+        let summary = try await summaries.rebuild(from: reader)
+        let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
+        print("Rebuilt \(StatusSummaries.key(for: summaries.origin)): \(summary.endpoints.count) endpoints, \(results) results in the last \(StatusSummary.retentionDays) days")
         return 0
 
     case "provision":

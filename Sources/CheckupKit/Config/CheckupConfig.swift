@@ -88,6 +88,7 @@ extension Checkup {
         }
         statusPageURL = try c.string("status_page_url") ?? ""
         stateFile = try c.string("state_file") ?? ""
+        origin = try c.string("origin") ?? ""
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
@@ -181,6 +182,7 @@ extension Checkup {
         // checkup's own keys come after the original's.
         if !statusPageURL.isEmpty { top.append("status_page_url", .string(statusPageURL)) }
         if !stateFile.isEmpty { top.append("state_file", .string(stateFile)) }
+        if !origin.isEmpty { top.append("origin", .string(origin)) }
         return JSONValue.object(top).encoded()
     }
 

@@ -2,8 +2,8 @@ import Foundation
 
 /// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
 ///
-/// Routes: `/` and `/index.html` serve the page; `/index.json` and `/<digits>-check.json` serve
-/// the store's files as stored; any other path is a file of the page directory. Every response
+/// Routes: `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
+/// status summaries (`/summaries/…`) serve the store's files as stored; any other path is a file of the page directory. Every response
 /// carries `ETag` (SHA-256 of the body) and `Last-Modified`, and a matching `If-None-Match` or
 /// `If-Modified-Since` gets `304 Not Modified`, so polling the page is cheap. No path can reach
 /// outside the two directories, and only GET and HEAD are answered.
@@ -61,7 +61,8 @@ public final class StatusPageServer: Sendable {
         var path = request.path
         if path == "/" { path = "/index.html" }
         let name = String(path.dropFirst())
-        if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) {
+        let isSummary = (try? StatusSummaries.checkKey(name)) != nil
+        if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, request: request)
         }
         guard case .directory(let store) = store else { return .text(404, "Not found") }
@@ -70,7 +71,7 @@ public final class StatusPageServer: Sendable {
             return file(store + "/" + name, request: request) ?? Response(status: 200, headers: [
                 ("Content-Type", "application/json"), ("Cache-Control", "no-cache")], body: Array("{}\n".utf8))
         }
-        if FileSystemStorage.isCheckFileName(name) {
+        if FileSystemStorage.isCheckFileName(name) || isSummary {
             return file(store + "/" + name, request: request) ?? .text(404, "Not found: \(name)")
         }
         // Page files: no empty, dot or hidden segments, so nothing climbs out or reveals dotfiles.
@@ -88,12 +89,17 @@ public final class StatusPageServer: Sendable {
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
     static func fromReader(_ reader: any StorageReader, name: String, request: HTTPServer.Request) -> Response {
-        let outcome = waitFor { () async throws -> Data in
+        let outcome = waitFor { () async throws -> Data? in
             if name == FileSystemStorage.indexName { return FileSystemStorage.indexData(try await reader.index()) }
+            if (try? StatusSummaries.checkKey(name)) != nil {
+                return try await (reader as? any SummaryStorage)?.readSummaryObject(name)?.data
+            }
             return CheckResult.checkFileData(try await reader.fetch(name))
         }
         switch outcome {
-        case .success(let data):
+        case .success(nil):
+            return .text(404, "Not found: \(name)")
+        case .success(let data?):
             let body = [UInt8](data)
             let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
             let headers = [("Content-Type", "application/json"), ("ETag", etag), ("Cache-Control", "no-cache"),
@@ -143,7 +149,7 @@ public final class StatusPageServer: Sendable {
         ]
         if path.hasSuffix(".html") {
             headers.append(("Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"))
+                            "default-src 'self'; connect-src 'self' http: https:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"))
             headers.append(("Referrer-Policy", "no-referrer"))
         }
         if let tags = request.header("If-None-Match") {

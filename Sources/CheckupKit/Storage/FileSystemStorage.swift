@@ -209,7 +209,12 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
     /// Runs `update` on the index while holding the directory's lock, after adding any check
     /// file the index lacks and dropping entries whose file is gone, then writes the index back.
     private func withIndexLock(_ update: (inout [String: Int64]) throws(CheckupError) -> Void) throws(CheckupError) {
-        let lockPath = path(Self.lockName)
+        try withLock(Self.lockName) { () throws(CheckupError) in try updateIndex(update) }
+    }
+
+    /// Runs `body` while holding an `flock` on the file `name` in the directory.
+    private func withLock<T>(_ name: String, _ body: () throws(CheckupError) -> T) throws(CheckupError) -> T {
+        let lockPath = path(name)
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw failure("opening \(lockPath)", errno) }
         defer { close(fd) }
@@ -217,7 +222,10 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
             if errno != EINTR { throw failure("locking \(lockPath)", errno) }
         }
         defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
 
+    private func updateIndex(_ update: (inout [String: Int64]) throws(CheckupError) -> Void) throws(CheckupError) {
         // An unreadable index is rebuilt from the check files rather than blocking every store.
         let existed = FileManager.default.fileExists(atPath: path(Self.indexName))
         var index = (try? readIndex()) ?? [:]
@@ -228,6 +236,38 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         try update(&index)
         if index != before || !existed {
             try replaceFile(Self.indexName, with: Self.indexData(index))
+        }
+    }
+}
+
+// Summaries live in `summaries/` beside the check files; writes are compare-and-swap under an
+// `flock` on `.summaries.lock`, with the SHA-256 of the content as the version tag.
+extension FileSystemStorage: SummaryStorage {
+    static let summaryLockName = ".summaries.lock"
+
+    public func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)? {
+        try StatusSummaries.checkKey(key)
+        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
+        return (data, Digest.hex(Digest.sha256([UInt8](data))))
+    }
+
+    public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
+        try StatusSummaries.checkKey(key)
+        try makeDirectory()
+        let folder = path(StatusSummaries.folder)
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw failure("creating directory \(folder)", errno) }
+        return try withLock(Self.summaryLockName) { () throws(CheckupError) -> Bool in
+            let current = FileManager.default.contents(atPath: path(key)).map { Digest.hex(Digest.sha256([UInt8]($0))) }
+            guard current == tag else { return false }
+            try replaceFile(key, with: data)
+            return true
+        }
+    }
+
+    public func deleteSummaryObjects(_ keys: [String]) async throws {
+        for key in keys {
+            try StatusSummaries.checkKey(key)
+            if unlink(path(key)) != 0 && errno != ENOENT { throw failure("deleting \(path(key))", errno) }
         }
     }
 }

@@ -57,9 +57,12 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
     /// Stores `results` and returns the new object's key.
     @discardableResult
     public func storeFile(_ results: [CheckResult]) async throws -> String {
-        let key = "\(CheckResult.now())-check.json"
-        try await client().putObject(key, body: [UInt8](CheckResult.checkFileData(results)))
-        return key
+        let client = try client()
+        let body = [UInt8](CheckResult.checkFileData(results))
+        var stamp = CheckResult.now()
+        // If-None-Match: two nodes storing in the same nanosecond get two keys, as fs's link().
+        while !(try await client.putObjectIf("\(stamp)-check.json", body: body, etag: nil)) { stamp += 1 }
+        return "\(stamp)-check.json"
     }
 
     /// Deletes check files older than `checkExpiry`; does nothing when it is zero.
@@ -117,5 +120,24 @@ extension S3Storage: JSONConfigurable {
                   region: try c.string("region") ?? "", bucket: try c.requiredString("bucket"),
                   checkExpiry: try c.duration("check_expiry"), endpoint: endpoint,
                   pathStyle: c.object["path_style"] == nil ? nil : try c.bool("path_style"))
+    }
+}
+
+// Summaries are objects under `summaries/`, written with S3's conditional writes (the ETag as the
+// version tag), so two writers of the same object never silently overwrite each other.
+extension S3Storage: SummaryStorage {
+    public func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)? {
+        try StatusSummaries.checkKey(key)
+        return try await client().getObjectTagged(key).map { (Data($0.body), $0.etag) }
+    }
+
+    public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
+        try StatusSummaries.checkKey(key)
+        return try await client().putObjectIf(key, body: [UInt8](data), etag: tag)
+    }
+
+    public func deleteSummaryObjects(_ keys: [String]) async throws {
+        for key in keys { try StatusSummaries.checkKey(key) }
+        try await client().deleteObjects(keys)
     }
 }

@@ -60,6 +60,31 @@ struct S3Client: Sendable {
         try await send("GetObject", "GET", key: key).body
     }
 
+    /// GetObject with the object's `ETag`; nil when there is no such key (404).
+    func getObjectTagged(_ key: String) async throws -> (body: [UInt8], etag: String)? {
+        let response = try await send("GetObject", "GET", key: key, passing: [404])
+        if response.status == 404 { return nil }
+        let etag = response.headers.first { $0.name.lowercased() == "etag" }?.value ?? ""
+        return (response.body, etag)
+    }
+
+    /// PutObject only if the object still has `etag` (`If-Match`), or does not exist yet when
+    /// `etag` is nil (`If-None-Match: *`): S3's conditional writes. Returns false when another
+    /// writer got there first (412, or 409 for a concurrent conditional write). A store that
+    /// does not implement conditional writes (501) gets a plain PutObject.
+    func putObjectIf(_ key: String, body: [UInt8], etag: String?) async throws -> Bool {
+        let condition = etag.map { ("If-Match", $0) } ?? ("If-None-Match", "*")
+        let response = try await send("PutObject", "PUT", key: key, body: body,
+                                      headers: [("Content-Type", "application/json"), condition], passing: [409, 412, 501])
+        switch response.status {
+        case 409, 412: return false
+        case 501:
+            try await putObject(key, body: body)
+            return true
+        default: return true
+        }
+    }
+
     /// Every object whose key starts with `prefix`, following continuation tokens to the end.
     func listObjects(prefix: String = "") async throws -> [Object] {
         var objects: [Object] = []
@@ -102,14 +127,14 @@ struct S3Client: Sendable {
 
     /// Sends one signed S3 request; returns the response of a 2xx answer.
     func send(_ operation: String, _ method: String, key: String, query: [(String, String)] = [],
-              body: [UInt8] = [], headers: [(String, String)] = []) async throws -> TransferResponse {
+              body: [UInt8] = [], headers: [(String, String)] = [], passing: Set<Int> = []) async throws -> TransferResponse {
         let base = baseURL
         let path = base.prefix + (key.isEmpty && !base.prefix.isEmpty ? "" : "/" + key)
         let what = key.isEmpty ? bucket : "\(bucket)/\(key)"
         return try await AWSRequest(service: "s3", region: region, credentials: credentials, timeout: timeout,
                                     retries: retries)
             .send("S3 \(operation) \(what)", method, baseURL: base.url, host: base.host, path: path,
-                  query: query, body: body, headers: headers)
+                  query: query, body: body, headers: headers, passing: passing)
     }
 
     /// Base64 of the MD5 of `body`, for `Content-MD5`.
@@ -128,7 +153,8 @@ struct AWSRequest: Sendable {
     var retries = 3
 
     func send(_ what: String, _ method: String, baseURL: String, host: String, path: String,
-              query: [(String, String)] = [], body: [UInt8] = [], headers: [(String, String)] = []) async throws -> TransferResponse {
+              query: [(String, String)] = [], body: [UInt8] = [], headers: [(String, String)] = [],
+              passing: Set<Int> = []) async throws -> TransferResponse {
         var attempt = 0
         while true {
             let signer = SigV4(credentials: credentials, region: region.isEmpty ? "us-east-1" : region, service: service)
@@ -142,7 +168,9 @@ struct AWSRequest: Sendable {
             request.captureBody = true
             request.timeout = timeout
             let response = try await CurlEngine.shared.perform(request)
-            if response.succeeded && (200...299).contains(response.status) { return response }
+            if response.succeeded && ((200...299).contains(response.status) || passing.contains(response.status)) {
+                return response
+            }
             let retriable = !response.succeeded || response.status == 429 || response.status >= 500
             if retriable && attempt < retries {
                 attempt += 1

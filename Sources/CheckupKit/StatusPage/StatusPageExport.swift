@@ -1,0 +1,146 @@
+import Foundation
+
+/// Writes a ready-to-host copy of the status page (`checkup statuspage`): the page's files and a
+/// `js/config.js` whose `storage` points at where the store can be fetched anonymously.
+public struct StatusPageExport: Sendable {
+    /// The page folder to copy (index.html, css/, js/, images/).
+    public var pageDirectory: String
+    /// The store's base URL as the page will fetch it, e.g. `https://bucket.s3.amazonaws.com/`.
+    public var storageURL: String
+    /// `fs` or `s3`: how the page lists check files when a store has no summaries yet.
+    public var storageType: String
+
+    /// Creates an export of `pageDirectory` reading the store at `storageURL`.
+    public init(pageDirectory: String, storageURL: String, storageType: String) {
+        self.pageDirectory = pageDirectory
+        self.storageURL = storageURL
+        self.storageType = storageType
+    }
+
+    /// An export for `storage`: S3 is read at its HTTPS address (path style for an `endpoint`
+    /// or a bucket name with dots, where a virtual host's certificate cannot match); fs at its
+    /// `url`, else at the relative path from `outputDirectory` to the storage directory.
+    /// - Throws: `CheckupError` (`.config`) for a storage the page cannot read.
+    public init(pageDirectory: String, storage: any Storage, outputDirectory: String, url: String? = nil) throws(CheckupError) {
+        if let s3 = storage as? S3Storage {
+            let base: String
+            if !s3.endpoint.isEmpty {
+                let service = s3.endpoint.hasSuffix("/") ? String(s3.endpoint.dropLast()) : s3.endpoint
+                if s3.pathStyle == false, let scheme = service.range(of: "://") {
+                    base = service[..<scheme.upperBound] + s3.bucket + "." + service[scheme.upperBound...] + "/"
+                } else {
+                    base = "\(service)/\(s3.bucket)/"
+                }
+            } else {
+                let host = s3.region.isEmpty || s3.region == "us-east-1" ? "s3.amazonaws.com" : "s3.\(s3.region).amazonaws.com"
+                base = s3.bucket.contains(".") || s3.pathStyle == true ? "https://\(host)/\(s3.bucket)/" : "https://\(s3.bucket).\(host)/"
+            }
+            self.init(pageDirectory: pageDirectory, storageURL: url ?? base, storageType: "s3")
+        } else if let fs = storage as? FileSystemStorage {
+            let base = url ?? (fs.url.isEmpty ? Self.relativePath(from: outputDirectory, to: fs.directory) : fs.url)
+            self.init(pageDirectory: pageDirectory, storageURL: base, storageType: "fs")
+        } else {
+            guard let url else {
+                throw CheckupError(.config, "statuspage: the page cannot read this storage type; pass --url with the address of its files")
+            }
+            self.init(pageDirectory: pageDirectory, storageURL: url, storageType: "fs")
+        }
+    }
+
+    /// The `js/config.js` written: the original's keys, with `storage` reading anonymously.
+    public var configScript: String {
+        let url = String(decoding: JSONValue.string(storageURL).encoded(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return """
+        // Configuration for the checkup status page, written by `checkup statuspage`.
+        // Keys as the original checkup's config.js; no credentials are needed or kept here.
+        'use strict';
+        var checkup = window.checkup || {};
+
+        checkup.config = {
+          // The page's heading and title.
+          title: 'Status',
+
+          // History to load when the store has only check files (no summaries), in nanoseconds.
+          timeframe: 1 * 24 * 60 * 60 * 1e9,
+
+          // How often to look for new results, in seconds.
+          refresh_interval: 60,
+
+          // Where the store is: its base URL, fetched anonymously.
+          storage: {
+            type: '\(storageType)',
+            url: \(url)
+          },
+
+          // Text shown in the overall status banner.
+          status_text: {
+            healthy: 'Situation Normal',
+            degraded: 'Degraded Service',
+            down: 'Service Disruption'
+          }
+        };
+
+        window.checkup = checkup;
+
+        """
+    }
+
+    /// Copies the page into `directory` (created when missing) and writes its `js/config.js`.
+    /// Returns the paths written, relative to `directory`.
+    /// - Throws: `CheckupError` (`.storage`) naming the file that could not be read or written.
+    @discardableResult
+    public func write(to directory: String) throws(CheckupError) -> [String] {
+        let fm = FileManager.default
+        let source = URL(fileURLWithPath: pageDirectory).standardizedFileURL
+        guard fm.fileExists(atPath: source.appendingPathComponent("index.html").path) else {
+            throw CheckupError(.config, "statuspage: \(pageDirectory) has no index.html")
+        }
+        var written: [String] = []
+        guard let walker = fm.enumerator(atPath: source.path) else {
+            throw CheckupError(.storage, "\(pageDirectory): cannot be read")
+        }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            var isDirectory: ObjCBool = false
+            _ = fm.fileExists(atPath: source.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            if name.hasPrefix(".") || name.hasSuffix(".md") {
+                if isDirectory.boolValue { walker.skipDescendants() }
+                continue
+            }
+            if !isDirectory.boolValue && relative != "js/config.js" { files.append(relative) }
+        }
+        for relative in files.sorted() {
+            guard let data = fm.contents(atPath: source.appendingPathComponent(relative).path) else {
+                throw CheckupError(.storage, "\(pageDirectory)/\(relative): cannot be read")
+            }
+            try Self.writeFile(directory, relative, data)
+            written.append(relative)
+        }
+        try Self.writeFile(directory, "js/config.js", Data(configScript.utf8))
+        written.append("js/config.js")
+        return written
+    }
+
+    private static func writeFile(_ directory: String, _ relative: String, _ data: Data) throws(CheckupError) {
+        let target = URL(fileURLWithPath: directory).appendingPathComponent(relative)
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: target, options: .atomic)
+        } catch {
+            throw CheckupError(.storage, "writing \(target.path): \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// The relative URL path from directory `from` to directory `to`, ending in `/`.
+    static func relativePath(from: String, to: String) -> String {
+        let a = URL(fileURLWithPath: from).standardizedFileURL.pathComponents
+        let b = URL(fileURLWithPath: to).standardizedFileURL.pathComponents
+        var common = 0
+        while common < a.count, common < b.count, a[common] == b[common] { common += 1 }
+        let up = Array(repeating: "..", count: a.count - common)
+        let parts = up + b[common...]
+        return parts.isEmpty ? "./" : parts.joined(separator: "/") + "/"
+    }
+}

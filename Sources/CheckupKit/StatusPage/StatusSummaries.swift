@@ -1,0 +1,159 @@
+import Foundation
+
+/// A storage that can keep the status page's summary objects (`summaries/…`) beside its check
+/// files, with compare-and-swap writes so that no update is lost.
+public protocol SummaryStorage: Sendable {
+    /// Reads the object `key` and a version tag for `writeSummaryObject`; nil when it does not exist.
+    func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)?
+    /// Writes `data` to `key` only if the object is still at version `tag` (nil: only if it does
+    /// not exist). Returns false, writing nothing, when another writer changed it first.
+    func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool
+    /// Deletes the objects; missing ones are no error.
+    func deleteSummaryObjects(_ keys: [String]) async throws
+}
+
+/// Keeps one node's summary (`summaries/<origin>.json`) and the manifest of every node's summary
+/// (`summaries/index.json`) up to date in a `SummaryStorage`.
+///
+/// Lock-free across nodes: a node writes only its own summary, and adds itself to the manifest
+/// only when it is missing there, by compare-and-swap. Every update checks the manifest again, so
+/// even a store without conditional writes heals a lost manifest entry on the next round.
+public struct StatusSummaries: Sendable {
+    /// The folder of the summaries, relative to the store's root.
+    public static let folder = "summaries"
+    /// The manifest's key: `{"version":1,"origins":[...]}`.
+    public static let manifestKey = "summaries/index.json"
+    /// How often a compare-and-swap is tried before giving up.
+    static let attempts = 8
+
+    /// Where the summaries are kept.
+    public var storage: any SummaryStorage
+    /// This node's name (see `origin(_:)`).
+    public var origin: String
+
+    /// Creates the summaries of `origin` (already cleaned by `origin(_:)`) in `storage`.
+    public init(storage: any SummaryStorage, origin: String) {
+        self.storage = storage
+        self.origin = origin
+    }
+
+    /// The key of an origin's summary.
+    public static func key(for origin: String) -> String { "\(folder)/\(origin).json" }
+
+    /// A node name usable in a key: `configured` (the config's `origin`), else the host name,
+    /// keeping letters, digits, `.`, `_` and `-` (anything else becomes `-`).
+    public static func origin(_ configured: String) -> String {
+        let name = configured.isEmpty ? nodeName() : configured
+        let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
+        return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "node" : cleaned
+    }
+
+    /// Refuses keys outside `summaries/<name>.json`, so no key can point anywhere else.
+    static func checkKey(_ key: String) throws(CheckupError) {
+        let name = key.hasPrefix(folder + "/") ? String(key.dropFirst(folder.count + 1)) : ""
+        guard name.hasSuffix(".json"), name.count > 5, !name.hasPrefix("."),
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a summary key")
+        }
+    }
+
+    /// Adds `results` to this node's summary as of `now` (Unix nanoseconds) and makes sure the
+    /// manifest lists this node.
+    /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then
+    ///   `checkup summarize` rebuilds it from the check files).
+    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws {
+        let key = Self.key(for: origin)
+        let origin = self.origin
+        try await modify(key) { data throws(CheckupError) in
+            var summary = try data.map { d throws(CheckupError) in try StatusSummary(jsonData: d, name: key) }
+                ?? StatusSummary(origin: origin)
+            summary.origin = origin
+            summary.add(results, now: now)
+            return summary.jsonData()
+        }
+        try await register()
+    }
+
+    /// This node's summary as stored; nil when there is none.
+    public func load() async throws -> StatusSummary? {
+        let key = Self.key(for: origin)
+        guard let (data, _) = try await storage.readSummaryObject(key) else { return nil }
+        return try StatusSummary(jsonData: data, name: key)
+    }
+
+    /// The origins the manifest lists.
+    public func origins() async throws -> [String] {
+        guard let (data, _) = try await storage.readSummaryObject(Self.manifestKey) else { return [] }
+        return try Self.manifestOrigins(data)
+    }
+
+    /// Rebuilds the summaries from every check file of `reader`: one summary, this node's, holds
+    /// them all (check files do not say which node wrote them), and every other node's summary is
+    /// deleted so that nothing is counted twice. Returns the summary written.
+    @discardableResult
+    public func rebuild(from reader: any StorageReader, now: Int64 = CheckResult.now(),
+                        concurrency: Int = 16) async throws -> StatusSummary {
+        let names = try await reader.index().keys.sorted()
+        var results: [CheckResult] = []
+        try await withThrowingTaskGroup(of: [CheckResult].self) { group in
+            var next = 0
+            func start() {
+                let name = names[next]
+                next += 1
+                group.addTask { try await reader.fetch(name) }
+            }
+            while next < min(concurrency, names.count) { start() }
+            while let batch = try await group.next() {
+                results.append(contentsOf: batch)
+                if next < names.count { start() }
+            }
+        }
+        let summary = StatusSummary(origin: origin, rebuildingFrom: results, now: now)
+        let data = summary.jsonData()
+        let origin = self.origin
+        try await modify(Self.key(for: origin)) { _ in data }
+        let others = try await origins().filter { $0 != origin }
+        try await modify(Self.manifestKey) { _ in Self.manifestData([origin]) }
+        try await storage.deleteSummaryObjects(others.map(Self.key(for:)))
+        return summary
+    }
+
+    /// Adds this node to the manifest when it is missing.
+    func register() async throws {
+        if let (data, _) = try await storage.readSummaryObject(Self.manifestKey),
+           (try? Self.manifestOrigins(data))?.contains(origin) == true {
+            return
+        }
+        let origin = self.origin
+        try await modify(Self.manifestKey) { data throws(CheckupError) in
+            // An unreadable manifest is rewritten: every node re-adds itself on its next round.
+            let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
+            return Self.manifestData(Array(Set(listed + [origin])))
+        }
+    }
+
+    /// Read, change, compare-and-swap; again when another writer came between, with a random pause.
+    func modify(_ key: String, _ change: @Sendable (Data?) throws(CheckupError) -> Data) async throws {
+        for attempt in 1...Self.attempts {
+            let current = try await storage.readSummaryObject(key)
+            let data = try change(current?.data)
+            if try await storage.writeSummaryObject(key, data, ifMatching: current?.tag) { return }
+            if attempt < Self.attempts { try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * attempt)))) }
+        }
+        throw CheckupError(.storage, "\(key): changed by other writers \(Self.attempts) times in a row; not updated")
+    }
+
+    static func manifestData(_ origins: [String]) -> Data {
+        var top = JSONObject()
+        top.append("version", .int(Int64(StatusSummary.formatVersion)))
+        top.append("origins", .array(origins.sorted().map { .string($0) }))
+        return JSONValue.object(top).encoded()
+    }
+
+    static func manifestOrigins(_ data: Data) throws(CheckupError) -> [String] {
+        guard let value = try? JSONValue.parse(data), let items = value.objectValue?["origins"]?.arrayValue else {
+            throw CheckupError(.storage, "\(manifestKey): not a JSON object with an \"origins\" array")
+        }
+        return items.compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+// The summary's JSON: compact arrays, since a node's file holds thousands of points. The README's
+// "Status summaries" section is the reference for the page and for other readers.
+extension StatusSummary {
+    /// The summary as written to `summaries/<origin>.json`.
+    public func jsonData() -> Data {
+        func int(_ v: Int64) -> JSONValue { .int(v) }
+        func optional(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
+        let list: [JSONValue] = endpoints.map { e in
+            var o = JSONObject()
+            o.append("title", .string(e.title))
+            o.append("endpoint", .string(e.endpoint))
+            o.append("threshold", int(e.threshold))
+            o.append("last", e.last.map { .array([int($0.time), .int(Int64($0.state.code)), int($0.rtt)]) } ?? .null)
+            o.append("recent", .array(e.recent.map { p in
+                .array([int(p.time), .int(Int64(p.state.code)), int(p.rtt),
+                        optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)])
+            }))
+            o.append("days", .array(e.days.map { d in
+                .array([.string(d.key), .int(Int64(d.count)), .int(Int64(d.healthy)), .int(Int64(d.degraded)),
+                        .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)])
+            }))
+            o.append("events", .array(e.events.map { .array([int($0.time), .int(Int64($0.state.code)), .string($0.reason)]) }))
+            return .object(o)
+        }
+        var top = JSONObject()
+        top.append("version", .int(Int64(Self.formatVersion)))
+        top.append("origin", .string(origin))
+        top.append("updated", int(updated))
+        top.append("endpoints", .array(list))
+        top.append("messages", .array(messages.map {
+            .array([int($0.time), .string($0.title), .string($0.endpoint), .string($0.text)])
+        }))
+        return JSONValue.object(top).encoded()
+    }
+
+    /// Reads a summary written by `jsonData()`.
+    /// - Throws: `CheckupError` (`.storage`) naming `name` and what is malformed.
+    public init(jsonData data: Data, name: String) throws(CheckupError) {
+        func fail(_ what: String) -> CheckupError { CheckupError(.storage, "\(name): \(what)") }
+        let json: JSONValue
+        do { json = try JSONValue.parse(data) } catch { throw fail("is not JSON (\(error))") }
+        guard let top = json.objectValue else { throw fail("is not a JSON object") }
+        guard case .int(let version)? = top["version"], version == Int64(Self.formatVersion) else {
+            throw fail("version: expected \(Self.formatVersion)")
+        }
+        func int(_ v: JSONValue?, _ path: String) throws(CheckupError) -> Int64 {
+            switch v {
+            case .int(let i)?: return i
+            case .double(let d)? where d.isFinite && d == d.rounded(): return Int64(d)
+            default: throw fail("\(path): expected an integer")
+            }
+        }
+        func optionalInt(_ v: JSONValue?, _ path: String) throws(CheckupError) -> Int64? {
+            if v == nil || v == .null { return nil }
+            return try int(v, path)
+        }
+        func string(_ v: JSONValue?, _ path: String) throws(CheckupError) -> String {
+            guard let s = v?.stringValue else { throw fail("\(path): expected a string") }
+            return s
+        }
+        func state(_ v: JSONValue?, _ path: String) throws(CheckupError) -> Status {
+            guard let s = Status(code: Int(try int(v, path))) else { throw fail("\(path): expected a state 0–3") }
+            return s
+        }
+        func rows(_ v: JSONValue?, _ path: String, width: Int) throws(CheckupError) -> [[JSONValue]] {
+            if v == nil || v == .null { return [] }
+            guard let items = v?.arrayValue else { throw fail("\(path): expected an array") }
+            var out: [[JSONValue]] = []
+            for (i, item) in items.enumerated() {
+                guard let row = item.arrayValue, row.count >= width else {
+                    throw fail("\(path)[\(i)]: expected an array of \(width)")
+                }
+                out.append(row)
+            }
+            return out
+        }
+        self.init(origin: try string(top["origin"], "origin"))
+        updated = try int(top["updated"], "updated")
+        for (i, item) in (top["endpoints"]?.arrayValue ?? []).enumerated() {
+            let p = "endpoints[\(i)]"
+            guard let o = item.objectValue else { throw fail("\(p): expected an object") }
+            var e = Endpoint(title: try string(o["title"], p + ".title"), endpoint: try string(o["endpoint"], p + ".endpoint"))
+            e.threshold = try optionalInt(o["threshold"], p + ".threshold") ?? 0
+            if let last = o["last"], last != .null {
+                guard let row = last.arrayValue, row.count >= 3 else { throw fail("\(p).last: expected an array of 3") }
+                e.last = Point(time: try int(row[0], p + ".last[0]"), state: try state(row[1], p + ".last[1]"),
+                               rtt: try int(row[2], p + ".last[2]"))
+            }
+            for (j, row) in try rows(o["recent"], p + ".recent", width: 7).enumerated() {
+                let q = "\(p).recent[\(j)]"
+                e.recent.append(Point(time: try int(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
+                                      lookup: try optionalInt(row[3], q), connect: try optionalInt(row[4], q),
+                                      tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q)))
+            }
+            // Days still covered by `recent` are recomputed from it; the rest were rolled up.
+            let live = Set(e.recent.map { Day.key($0.time) })
+            for (j, row) in try rows(o["days"], p + ".days", width: 10).enumerated() {
+                let q = "\(p).days[\(j)]"
+                let key = try string(row[0], q)
+                guard !live.contains(key) else { continue }
+                var n: [Int64] = []
+                for k in 1..<10 { n.append(try int(row[k], q)) }
+                e.frozen.append(Day(key: key, count: Int(n[0]), healthy: Int(n[1]), degraded: Int(n[2]), down: Int(n[3]),
+                                    unknown: Int(n[4]), min: n[5], median: n[6], p95: n[7], max: n[8]))
+            }
+            for (j, row) in try rows(o["events"], p + ".events", width: 3).enumerated() {
+                let q = "\(p).events[\(j)]"
+                e.events.append(Event(time: try int(row[0], q), state: try state(row[1], q), reason: try string(row[2], q)))
+            }
+            endpoints.append(e)
+        }
+        for (j, row) in try rows(top["messages"], "messages", width: 4).enumerated() {
+            let q = "messages[\(j)]"
+            messages.append(Message(time: try int(row[0], q), title: try string(row[1], q),
+                                    endpoint: try string(row[2], q), text: try string(row[3], q)))
+        }
+    }
+}
+
+extension Status {
+    /// The summary's number for a state: 0 healthy, 1 degraded, 2 down, 3 unknown.
+    var code: Int {
+        switch self {
+        case .healthy: 0
+        case .degraded: 1
+        case .down: 2
+        case .unknown: 3
+        }
+    }
+
+    init?(code: Int) {
+        switch code {
+        case 0: self = .healthy
+        case 1: self = .degraded
+        case 2: self = .down
+        case 3: self = .unknown
+        default: return nil
+        }
+    }
+}

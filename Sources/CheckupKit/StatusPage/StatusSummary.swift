@@ -1,0 +1,288 @@
+import Foundation
+
+/// One node's precomputed view of its results, which the status page reads instead of every
+/// check file (`summaries/<origin>.json`, format version 1, described in the README).
+///
+/// Per endpoint it keeps the newest result, every result since the start of yesterday (UTC) at
+/// full resolution, a daily rollup for the last 100 days, and the state changes; beside that the
+/// messages. Times of day are Unix milliseconds, durations nanoseconds. Feeding results in time
+/// order through `add(_:now:)` gives exactly the summary `init(origin:rebuildingFrom:now:)` builds
+/// from the same results at once, so check files stay the source of truth.
+public struct StatusSummary: Sendable, Equatable {
+    /// The version of the format written and read.
+    public static let formatVersion = 1
+    /// Days of rollups, events and messages kept.
+    public static let retentionDays = 100
+    /// Most state changes kept per endpoint.
+    public static let maxEvents = 2000
+    /// Most messages kept.
+    public static let maxMessages = 500
+
+    /// The node that wrote this summary.
+    public var origin: String
+    /// When it was last written, in Unix milliseconds.
+    public var updated: Int64 = 0
+    /// The endpoints, sorted by title, then endpoint.
+    public var endpoints: [Endpoint] = []
+    /// Results that carried a message, oldest first.
+    public var messages: [Message] = []
+
+    /// One endpoint (identified by title and endpoint) as seen by this node.
+    public struct Endpoint: Sendable, Equatable {
+        public var title: String
+        public var endpoint: String
+        /// The newest result's threshold in nanoseconds; 0 when none.
+        public var threshold: Int64 = 0
+        /// The newest result.
+        public var last: Point?
+        /// Every result since the start of yesterday (UTC), oldest first.
+        public var recent: [Point] = []
+        /// Rollups of finished days older than yesterday, oldest first (today's and yesterday's
+        /// are computed from `recent` when written: see `days`).
+        var frozen: [Day] = []
+        /// State changes, oldest first.
+        public var events: [Event] = []
+
+        /// Every day's rollup, oldest first: the frozen days, then those still in `recent`.
+        public var days: [Day] {
+            var byDay: [String: [Point]] = [:]
+            for point in recent { byDay[Day.key(point.time), default: []].append(point) }
+            let live = byDay.keys.sorted().map { Day(key: $0, points: byDay[$0]!) }  // keys come from byDay
+            return Day.merged(frozen, live)
+        }
+    }
+
+    /// One result: when, its state and its median round-trip time, with the phase times.
+    public struct Point: Sendable, Equatable {
+        /// Unix milliseconds.
+        public var time: Int64
+        public var state: Status
+        /// Median RTT over the attempts, in nanoseconds.
+        public var rtt: Int64
+        /// Median phase times over the attempts that measured them, in nanoseconds.
+        public var lookup: Int64?, connect: Int64?, tls: Int64?, firstByte: Int64?
+    }
+
+    /// One UTC day's rollup. RTT figures are over the results that were not down; all 0 when none.
+    public struct Day: Sendable, Equatable {
+        /// `YYYY-MM-DD` (UTC).
+        public var key: String
+        public var count = 0, healthy = 0, degraded = 0, down = 0, unknown = 0
+        public var min: Int64 = 0, median: Int64 = 0, p95: Int64 = 0, max: Int64 = 0
+    }
+
+    /// A change of state: the first result, or one whose state differs from the one before.
+    public struct Event: Sendable, Equatable {
+        public var time: Int64
+        public var state: Status
+        /// The first attempt error, else the notice, else empty.
+        public var reason: String
+    }
+
+    /// A message attached to a result (`checkup message`).
+    public struct Message: Sendable, Equatable {
+        public var time: Int64
+        public var title: String
+        public var endpoint: String
+        public var text: String
+    }
+
+    /// An empty summary for `origin`.
+    public init(origin: String) { self.origin = origin }
+
+    /// Builds the summary of `results` (any order) as of `now` (Unix nanoseconds).
+    public init(origin: String, rebuildingFrom results: [CheckResult], now: Int64) {
+        self.origin = origin
+        add(results, now: now)
+    }
+
+    /// Adds one or more rounds of results, then drops what has aged out as of `now` (Unix
+    /// nanoseconds): results before yesterday become daily rollups; rollups, events and
+    /// messages older than `retentionDays` go.
+    public mutating func add(_ results: [CheckResult], now: Int64) {
+        let ordered = results.enumerated().sorted {
+            ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
+        }.map(\.element)
+        var positions: [EndpointKey: Int] = [:]
+        for (i, e) in endpoints.enumerated() { positions[EndpointKey(title: e.title, endpoint: e.endpoint)] = i }
+        for result in ordered {
+            let key = EndpointKey(title: result.title, endpoint: result.endpoint)
+            let index: Int
+            if let found = positions[key] {
+                index = found
+            } else {
+                index = endpoints.count
+                endpoints.append(Endpoint(title: result.title, endpoint: result.endpoint))
+                positions[key] = index
+            }
+            endpoints[index].add(result)
+            if !result.message.isEmpty {
+                messages.append(Message(time: Self.milliseconds(result.timestamp), title: result.title,
+                                        endpoint: result.endpoint, text: result.message))
+            }
+        }
+        messages.sort { $0.time < $1.time }
+        prune(now: now)
+        updated = Swift.max(updated, Self.milliseconds(now))
+    }
+
+    private mutating func prune(now: Int64) {
+        let nowMS = Self.milliseconds(now)
+        let keepRecent = Day.startOfYesterday(nowMS)
+        let oldest = nowMS - Int64(Self.retentionDays) * 86_400_000
+        let oldestDay = Day.key(oldest)
+        for i in endpoints.indices {
+            var e = endpoints[i]
+            let cut = e.recent.partitioningIndex { $0.time >= keepRecent }
+            if cut > 0 {
+                let finished = Array(e.recent[..<cut])
+                e.recent.removeFirst(cut)
+                var byDay: [String: [Point]] = [:]
+                for point in finished { byDay[Day.key(point.time), default: []].append(point) }
+                e.frozen = Day.merged(e.frozen, byDay.keys.sorted().map { Day(key: $0, points: byDay[$0]!) })
+            }
+            e.frozen.removeAll { $0.key < oldestDay }
+            e.events.removeAll { $0.time < oldest }
+            if e.events.count > Self.maxEvents { e.events.removeFirst(e.events.count - Self.maxEvents) }
+            endpoints[i] = e
+        }
+        endpoints.removeAll { $0.recent.isEmpty && $0.frozen.isEmpty && $0.events.isEmpty }
+        endpoints.sort { ($0.title, $0.endpoint) < ($1.title, $1.endpoint) }
+        messages.removeAll { $0.time < oldest }
+        if messages.count > Self.maxMessages { messages.removeFirst(messages.count - Self.maxMessages) }
+    }
+
+    static func milliseconds(_ ns: Int64) -> Int64 { ns >= 0 ? ns / 1_000_000 : -((-ns + 999_999) / 1_000_000) }
+
+    private struct EndpointKey: Hashable { var title: String, endpoint: String }
+}
+
+extension StatusSummary.Endpoint {
+    mutating func add(_ result: CheckResult) {
+        let point = StatusSummary.Point(result)
+        // A result older than the newest one (a late writer) is filed in order but changes no state.
+        if let last, point.time < last.time {
+            let at = recent.partitioningIndex { $0.time > point.time }
+            recent.insert(point, at: at)
+            return
+        }
+        if last?.state != point.state {
+            events.append(StatusSummary.Event(time: point.time, state: point.state, reason: Self.reason(result)))
+        }
+        last = point
+        threshold = result.threshold.nanoseconds
+        recent.append(point)
+    }
+
+    static func reason(_ result: CheckResult) -> String {
+        if let error = result.times.lazy.compactMap(\.error).first(where: { !$0.isEmpty }) { return error }
+        return result.notice
+    }
+}
+
+extension StatusSummary.Point {
+    init(_ result: CheckResult) {
+        func median(_ values: [Int64]) -> Int64? {
+            guard !values.isEmpty else { return nil }
+            let sorted = values.sorted(), mid = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        }
+        let times = result.times
+        self.init(time: StatusSummary.milliseconds(result.timestamp), state: result.status,
+                  rtt: result.stats.median.nanoseconds,
+                  lookup: median(times.compactMap { $0.nameLookup?.nanoseconds }),
+                  connect: median(times.compactMap { $0.connect?.nanoseconds }),
+                  tls: median(times.compactMap { $0.tlsHandshake?.nanoseconds }),
+                  firstByte: median(times.compactMap { $0.firstByte?.nanoseconds }))
+    }
+}
+
+extension StatusSummary.Day {
+    /// The exact rollup of one day's results.
+    init(key: String, points: [StatusSummary.Point]) {
+        self.key = key
+        count = points.count
+        var rtts: [Int64] = []
+        for point in points {
+            switch point.state {
+            case .healthy: healthy += 1
+            case .degraded: degraded += 1
+            case .down: down += 1
+            case .unknown: unknown += 1
+            }
+            if point.state != .down { rtts.append(point.rtt) }
+        }
+        guard !rtts.isEmpty else { return }
+        rtts.sort()
+        let mid = rtts.count / 2
+        min = rtts[0]
+        max = rtts[rtts.count - 1]
+        median = rtts.count % 2 == 1 ? rtts[mid] : (rtts[mid - 1] + rtts[mid]) / 2
+        // Nearest rank: the smallest value with at least 95% of the values at or below it.
+        p95 = rtts[Swift.max(0, (rtts.count * 95 + 99) / 100 - 1)]
+    }
+
+    /// Two sorted lists of rollups as one; the same day in both (a result that arrived after its
+    /// day was rolled up) adds the counts, and the RTT figures combine weighted by count.
+    static func merged(_ a: [Self], _ b: [Self]) -> [Self] {
+        guard !b.isEmpty else { return a }
+        guard !a.isEmpty else { return b }
+        var byKey: [String: Self] = [:]
+        for day in a + b {
+            guard let seen = byKey[day.key] else { byKey[day.key] = day; continue }
+            byKey[day.key] = seen.combined(with: day)
+        }
+        return byKey.keys.sorted().map { byKey[$0]! }  // keys come from byKey
+    }
+
+    func combined(with other: Self) -> Self {
+        var out = self
+        out.count += other.count
+        out.healthy += other.healthy
+        out.degraded += other.degraded
+        out.down += other.down
+        out.unknown += other.unknown
+        let w1 = Int64(count - down), w2 = Int64(other.count - other.down)
+        if w2 > 0 {
+            if w1 == 0 {
+                (out.min, out.median, out.p95, out.max) = (other.min, other.median, other.p95, other.max)
+            } else {
+                out.min = Swift.min(min, other.min)
+                out.max = Swift.max(max, other.max)
+                out.median = (median * w1 + other.median * w2) / (w1 + w2)
+                out.p95 = (p95 * w1 + other.p95 * w2) / (w1 + w2)
+            }
+        }
+        return out
+    }
+
+    /// The UTC day of a time in Unix milliseconds, as `YYYY-MM-DD`.
+    static func key(_ ms: Int64) -> String {
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900, month = Int(parts.tm_mon) + 1, day = Int(parts.tm_mday)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    /// Midnight (UTC) at the start of the day before the one `ms` falls in.
+    static func startOfYesterday(_ ms: Int64) -> Int64 {
+        let day: Int64 = 86_400_000
+        let today = ms >= 0 ? ms / day * day : ((ms - day + 1) / day) * day
+        return today - day
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `belongsToSecondPart` holds, in an array where
+    /// every such element comes after every other (binary search).
+    func partitioningIndex(where belongsToSecondPart: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongsToSecondPart(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
