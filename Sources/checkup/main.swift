@@ -184,7 +184,7 @@ func run(_ args: Arguments) async throws -> Int32 {
         }
         let summary = try await summaries.rebuild(from: reader)
         let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
-        print("Rebuilt \(StatusSummaries.key(for: summaries.origin)): \(summary.endpoints.count) endpoints, \(results) results in the last \(StatusSummary.retentionDays) days")
+        print("Rebuilt \(StatusSummaries.key(for: summaries.origin)): \(summary.endpoints.count) endpoint\(summary.endpoints.count == 1 ? "" : "s"), \(results) result\(results == 1 ? "" : "s") in the last \(StatusSummary.retentionDays) days")
         return 0
 
     case "provision":

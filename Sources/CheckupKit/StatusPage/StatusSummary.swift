@@ -169,7 +169,7 @@ extension StatusSummary.Endpoint {
         if last?.state != point.state {
             events.append(StatusSummary.Event(time: point.time, state: point.state, reason: Self.reason(result)))
         }
-        last = point
+        last = StatusSummary.Point(time: point.time, state: point.state, rtt: point.rtt)  // as stored: no phases
         threshold = result.threshold.nanoseconds
         recent.append(point)
     }
