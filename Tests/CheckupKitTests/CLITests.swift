@@ -332,11 +332,21 @@ func checkFiles(_ dir: String) -> [String] {
         let lastModified = try #require(check.response.header("Last-Modified"))
         #expect(try await httpGet(base + "/" + name, headers: ["If-Modified-Since: \(lastModified)"]).status == 304)
 
+        // The summaries: the manifest names this node, whose summary holds the stored round.
+        let manifest = try await httpGet(base + "/summaries/index.json")
+        #expect(manifest.status == 200 && manifest.body.hasPrefix(#"{"version":1,"origins":[""#))
+        let origin = try #require(try JSONValue.parse(Data(manifest.body.utf8)).objectValue?["origins"]?.arrayValue?.first?.stringValue)
+        let summary = try await httpGet(base + "/summaries/\(origin).json")
+        #expect(summary.status == 200 && summary.response.header("ETag") != nil)
+        #expect(try StatusSummary(jsonData: Data(summary.body.utf8), name: "served").endpoints.map(\.title) == ["Up"])
+        #expect(try await httpGet(base + "/summaries/nobody.json").status == 404)
+
         let script = try await httpGet(base + "/js/config.js")
         #expect(script.status == 200 && script.response.header("Content-Type") == "text/javascript; charset=utf-8")
 
         for path in ["/../checkup.json", "/%2e%2e/checkup.json", "/js/../../checkup.json", "/checkup.json",
-                     "/.index.lock", "/9-check.json", "/js/", "/nothing.html"] {
+                     "/.index.lock", "/9-check.json", "/js/", "/nothing.html", "/summaries/../checkup.json", "/summaries/.x.json",
+                     "/.summaries.lock"] {
             #expect(try await httpGet(base + path).status == 404, "\(path)")
         }
         var post = TransferRequest(url: base + "/index.json")
@@ -345,6 +355,15 @@ func checkFiles(_ dir: String) -> [String] {
         #expect(try await CurlEngine.shared.perform(post).status == 405)
 
         #expect(serve.stop() == 0)  // SIGTERM ends it cleanly
+    }
+
+    @Test func serveAnswersAnEmptyManifestForAStoreWithoutSummaries() async throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        let serve = try ServeProcess(in: dir)
+        let manifest = try await httpGet(serve.base + "/summaries/index.json")
+        #expect(manifest.status == 200 && manifest.body == #"{"version":1,"origins":[]}"#)
+        withExtendedLifetime(serve) {}
     }
 
     @Test func serveNeedsStorage() throws {

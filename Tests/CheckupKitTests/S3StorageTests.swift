@@ -121,6 +121,13 @@ let s3Peer: S3Peer = {
         let file = try await httpGet("http://127.0.0.1:\(port)/\(key)")
         #expect(file.status == 200 && Data(file.body.utf8) == CheckResult.checkFileData([CheckResult(title: "from s3", timestamp: 5, healthy: true)]))
         #expect(try await httpGet("http://127.0.0.1:\(port)/1-check.json").status == 502)
+        // Summaries come through the same way; before any, the manifest is empty.
+        #expect(try await httpGet("http://127.0.0.1:\(port)/summaries/index.json").body == #"{"version":1,"origins":[]}"#)
+        try await StatusSummaries(storage: storage, origin: "east").update(with: [summaryResult("Web", at: CheckResult.now() / 1_000_000)])
+        #expect(try await httpGet("http://127.0.0.1:\(port)/summaries/index.json").body == #"{"version":1,"origins":["east"]}"#)
+        let summary = try await httpGet("http://127.0.0.1:\(port)/summaries/east.json")
+        #expect(summary.status == 200 && summary.body.contains(#""title":"Web""#))
+        #expect(try await httpGet("http://127.0.0.1:\(port)/summaries/west.json").status == 404)
         withExtendedLifetime(serve) {}
     }
 

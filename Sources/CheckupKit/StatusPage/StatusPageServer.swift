@@ -71,6 +71,10 @@ public final class StatusPageServer: Sendable {
             return file(store + "/" + name, request: request) ?? Response(status: 200, headers: [
                 ("Content-Type", "application/json"), ("Cache-Control", "no-cache")], body: Array("{}\n".utf8))
         }
+        if name == StatusSummaries.manifestKey {
+            // No summaries yet: an empty manifest (the page then reads the check files), not a 404.
+            return file(store + "/" + name, request: request) ?? emptyManifest
+        }
         if FileSystemStorage.isCheckFileName(name) || isSummary {
             return file(store + "/" + name, request: request) ?? .text(404, "Not found: \(name)")
         }
@@ -86,6 +90,9 @@ public final class StatusPageServer: Sendable {
 
     typealias Response = HTTPServer.Response
 
+    static let emptyManifest = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
+                                        body: [UInt8](StatusSummaries.manifestData([])))
+
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
     static func fromReader(_ reader: any StorageReader, name: String, request: HTTPServer.Request) -> Response {
@@ -98,7 +105,7 @@ public final class StatusPageServer: Sendable {
         }
         switch outcome {
         case .success(nil):
-            return .text(404, "Not found: \(name)")
+            return name == StatusSummaries.manifestKey ? emptyManifest : .text(404, "Not found: \(name)")
         case .success(let data?):
             let body = [UInt8](data)
             let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
