@@ -6,6 +6,9 @@ Creates an admin IAM user with an access key (while moto still accepts unsigned 
 turns authentication on (POST /moto-api/reset-auth with 0), so every later request must carry a
 valid SigV4 signature: a wrong secret gets 403 SignatureDoesNotMatch. Prints one JSON line
 {"port": N, "access_key_id": ..., "secret_access_key": ...} and exits when stdin closes.
+
+With --no-auth, authentication stays off (anonymous requests are served, as a public-read bucket
+serves the status page's browser; moto cannot answer a CORS preflight with authentication on).
 """
 import json
 import sys
@@ -28,7 +31,8 @@ def main():
     key = iam.create_access_key(UserName="checkup-admin")["AccessKey"]
     request = urllib.request.Request(url + "/moto-api/reset-auth", data=b"0", method="POST",
                                      headers={"Content-Type": "text/plain"})
-    urllib.request.urlopen(request).read()
+    if "--no-auth" not in sys.argv[1:]:
+        urllib.request.urlopen(request).read()
     print(json.dumps({"port": port, "access_key_id": key["AccessKeyId"],
                       "secret_access_key": key["SecretAccessKey"]}), flush=True)
     sys.stdin.read()
