@@ -60,9 +60,9 @@ final class ServeProcess {
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(in directory: String, environment: [String: String]? = nil) throws {
+    init(in directory: String, environment: [String: String]? = nil, page: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: checkupBinary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", repositoryRoot.appendingPathComponent("statuspage").path]
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--statuspage", page ?? repositoryRoot.appendingPathComponent("statuspage").path]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         if let environment { process.environment = environment }
         let out = Pipe()

@@ -121,6 +121,10 @@ let s3Peer: S3Peer = {
         let file = try await httpGet("http://127.0.0.1:\(port)/\(key)")
         #expect(file.status == 200 && Data(file.body.utf8) == CheckResult.checkFileData([CheckResult(title: "from s3", timestamp: 5, healthy: true)]))
         #expect(try await httpGet("http://127.0.0.1:\(port)/1-check.json").status == 502)
+        // The page itself too (it used to be a 404 with a non-fs store).
+        let page = try await httpGet("http://127.0.0.1:\(port)/")
+        #expect(page.status == 200 && page.body.contains("<html"))
+        #expect(try await httpGet("http://127.0.0.1:\(port)/js/statuspage.js").status == 200)
         // Summaries come through the same way; before any, the manifest is empty.
         #expect(try await httpGet("http://127.0.0.1:\(port)/summaries/index.json").body == #"{"version":1,"origins":[]}"#)
         try await StatusSummaries(storage: storage, origin: "east").update(with: [summaryResult("Web", at: CheckResult.now() / 1_000_000)])

@@ -2,53 +2,207 @@ import Foundation
 import Testing
 @testable import CheckupKit
 
+/// Where the browser tests leave their screenshots: `$CHECKUP_ARTIFACTS`, else
+/// `.build/test-artifacts` in the repository.
+let artifactsDirectory: String = {
+    let dir = ProcessInfo.processInfo.environment["CHECKUP_ARTIFACTS"]
+        ?? repositoryRoot.appendingPathComponent(".build/test-artifacts").path
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}()
+
+/// What browser.py saw, as JSON.
+struct PageView {
+    let json: JSONObject
+    var endpoints: [JSONObject] { json["endpoints"]?.arrayValue?.compactMap(\.objectValue) ?? [] }
+    func endpoint(_ title: String) -> JSONObject? { endpoints.first { $0["title"]?.stringValue == title } }
+    func string(_ key: String) -> String? { json[key]?.stringValue }
+    /// Console errors, less Chromium's CSP report each time the inert parse meets an inline handler
+    /// attribute (a message's onerror): that is a report, not an execution (`pwned` tells).
+    var errors: [String] {
+        (json["errors"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !$0.contains("Executing inline event handler violates") }
+    }
+}
+
+/// Runs testdata/peers/browser.py (headless Chromium through Selenium) on `url`.
+func viewPage(_ url: String, width: Int = 390, extra: [String] = []) throws -> PageView {
+    let run = try runProgram("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/browser.py").path,
+                                              url, String(width)] + extra)
+    guard run.status == 0, let json = try? JSONValue.parse(Data(run.stdout.utf8)).objectValue else {
+        throw CheckupError(.service, "browser.py failed (\(run.status)): \(run.stderr.suffix(2000))")
+    }
+    return PageView(json: json)
+}
+
+/// The page's test data: two nodes, three days of 10-minute rounds of "Web" (down one hour a day)
+/// and "API" (degraded every 7th round), and "Payments", down for its last three rounds with a
+/// message that tries a script, an image handler and a javascript: link.
+func storeHistory(in storage: any SummaryStorage, end: Int64) async throws {
+    for (origin, offset) in [("eu", Int64(0)), ("us", Int64(7_000))] {
+        var rounds = historyResults(days: 3, end: end - offset)
+        for i in rounds.indices {
+            let down = i >= rounds.count - 3
+            rounds[i].append(summaryResult("Payments", at: rounds[i][0].timestamp / 1_000_000, down ? .down : .healthy, rtt: 120,
+                                           message: i == rounds.count - 1 ? xssMessage : ""))
+        }
+        try await StatusSummaries(storage: storage, origin: origin).update(with: rounds.flatMap { $0 }, now: end * 1_000_000)
+    }
+}
+
+let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="window.pwned=1"> <a href="javascript:window.pwned=1">x</a> <a href="https://status.example.test/incident">details</a><script>window.pwned=1</script>"#
+
 /// The status page in a real browser: headless Chromium driven by Selenium
-/// (testdata/peers/browser.py) against `checkup serve`.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct StatusPageBrowserTests {
-    @Test func pageRendersResultsAndOnlyAllowListedMessageHTML() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let storage = FileSystemStorage(directory: dir + "/checks")
-        let now = CheckResult.now()
-        var up = CheckResult(title: "Website", endpoint: "https://example.test/", timestamp: now - 60_000_000_000,
-                             times: [Attempt(rtt: .milliseconds(80))])
-        up.conclude()
-        var broken = CheckResult(title: "API", endpoint: "https://api.example.test/", timestamp: now - 60_000_000_000,
-                                 times: [Attempt(rtt: .milliseconds(5), error: "response status 503 Service Unavailable")])
-        broken.conclude()
-        broken.message = #"Investigating <b>503s</b> <img src=x onerror="window.pwned=1"> <a href="javascript:window.pwned=1">x</a> <a href="https://status.example.test/incident">details</a><script>window.pwned=1</script>"#
-        try storage.storeFile([up, broken])
-        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
-
-        let serve = try ServeProcess(in: dir)
-        let port = serve.port
-
-        let run = try runProgram("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/browser.py").path,
-                                                  "http://127.0.0.1:\(port)/", "320"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let page = try #require(try JSONValue.parse(Data(run.stdout.utf8)).objectValue)
-        #expect(page["overall"]?.stringValue?.contains("status-down") == true)
-        #expect(page["overall_text"]?.stringValue == "Service Disruption")
-        let states = page["endpoints"]?.arrayValue?.compactMap { $0.objectValue?["state"]?.stringValue }.sorted()
-        #expect(states == ["down", "healthy"])
-        #expect(page["pwned"] == .bool(false))
-        let message = try #require(page["messages"]?.arrayValue?.first?.objectValue)
-        let html = message["html"]?.stringValue ?? ""
-        #expect(html.contains("<b>503s</b>"))
+/// (testdata/peers/browser.py) against `checkup serve` and an S3 bucket on moto.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct StatusPageBrowserTests {
+    /// Checks what both summary-backed views must show.
+    func expectHistory(_ page: PageView, width: Int) {
+        #expect(page.string("mode") == "summaries")
+        #expect(page.string("overall")?.contains("status-down") == true)
+        #expect(page.string("overall_text") == "Service Disruption")
+        #expect(page.endpoints.compactMap { $0["title"]?.stringValue } == ["API", "Payments", "Web"])
+        #expect(page.endpoint("API")?["state"] == .string("healthy"))
+        #expect(page.endpoint("Payments")?["state"] == .string("down"))
+        #expect(page.endpoint("Web")?["state"] == .string("healthy"))
+        // Web: 6 down rounds of every 144, on both nodes; API's degraded rounds count as up;
+        // Payments: 3 down of the last day's 144 per node (282/288, floored).
+        let web = page.endpoint("Web")?["uptime"]?.objectValue
+        #expect(web?["24h"] == .string("95.83%") && web?["7d"] == .string("95.83%") && web?["90d"] == .string("95.83%"))
+        #expect(page.endpoint("API")?["uptime"]?.objectValue?["90d"] == .string("100%"))
+        #expect(page.endpoint("Payments")?["uptime"]?.objectValue?["24h"] == .string("97.91%"))  // floored: never overstated
+        for e in page.endpoints {
+            #expect(e["has_chart"] == .bool(true))
+            if case .int(let days)? = e["days"] { #expect(days >= 30 && days <= 90) } else { Issue.record("no day cells") }
+        }
+        #expect(page.endpoint("API")?["threshold_line"] == .bool(true))
+        #expect(page.json["pwned"] == .bool(false))
+        let message = page.json["messages"]?.arrayValue?.compactMap(\.objectValue).first { ($0["text"]?.stringValue ?? "").contains("Card payments") }
+        let html = message?["html"]?.stringValue ?? ""
+        #expect(html.contains("<b>since 10:00</b>"))
         #expect(html.contains("&lt;img src=\"x\" onerror=\"window.pwned=1\"&gt;"))
         #expect(html.contains("&lt;script&gt;window.pwned=1&lt;/script&gt;"))
         #expect(!html.contains("<img") && !html.contains("<script") && !html.contains("javascript:"))
-        let links = message["links"]?.arrayValue?.compactMap(\.objectValue) ?? []
-        #expect(links.count == 2)
+        let links = message?["links"]?.arrayValue?.compactMap(\.objectValue) ?? []
         #expect(links.compactMap { $0["href"]?.stringValue } == ["https://status.example.test/incident"])
         #expect(links.allSatisfy { $0["rel"]?.stringValue == "noopener noreferrer" || $0["href"] == .null })
-        // 320 px phones: nothing wider than the screen.
-        if case .int(let width)? = page["scroll_width"] { #expect(width <= 320) }
-        // Chromium reports the CSP each time the inert parse meets an inline handler attribute (the
-        // message's onerror); that is a report, not an execution (pwned stays false). Nothing else.
-        let errors = (page["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
-            .filter { !$0.contains("Executing inline event handler violates") }
-        #expect(errors.isEmpty, "\(errors)")
+        if case .int(let scroll)? = page.json["scroll_width"] { #expect(scroll <= width, "horizontal overflow at \(width) px") }
+        #expect(page.errors.isEmpty, "\(page.errors)")
+    }
+
+    @Test func summariesOverServeRenderAtPhoneAndDesktopSizesAndInTheDark() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try await storeHistory(in: FileSystemStorage(directory: dir + "/checks"), end: CheckResult.now() / 1_000_000 - 30_000)
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+
+        let phone = try viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
+        expectHistory(phone, width: 390)
+        // Three requests whatever the history: the manifest and one summary per node.
+        #expect(phone.json["requests"] == .int(3))
+        let desktop = try viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
+        expectHistory(desktop, width: 1440)
+        #expect(desktop.endpoint("Web")?["days"] == .int(90))
+        let dark = try viewPage(serve.base + "/", width: 320, extra: ["--dark", "--screenshot", artifactsDirectory + "/statuspage-320-dark.png"])
+        expectHistory(dark, width: 320)
+        withExtendedLifetime(serve) {}
+    }
+
+    @Test func refreshPicksUpANewResultWithoutReloading() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let now = CheckResult.now() / 1_000_000
+        try await storeHistory(in: storage, end: now - 30_000)
+        try #"{"storage":{"type":"fs","dir":"checks","url":"/"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        // A hosted copy of the page that polls every second.
+        #expect(try runCLI(["statuspage", "--out", "site"], in: dir).status == 0)
+        let config = try String(contentsOfFile: dir + "/site/js/config.js", encoding: .utf8)
+            .replacingOccurrences(of: "refresh_interval: 60", with: "refresh_interval: 1")
+        try config.write(toFile: dir + "/site/js/config.js", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir, page: dir + "/site")
+
+        // Once the page has rendered, Web goes down on node "eu".
+        let signal = dir + "/rendered"
+        let writer = Task {
+            while !FileManager.default.fileExists(atPath: signal) { try await Task.sleep(for: .milliseconds(100)) }
+            var checkup = Checkup(checkers: [], storage: storage)
+            checkup.origin = "eu"
+            try await checkup.store([summaryResult("Web", at: CheckResult.now() / 1_000_000, .down, rtt: 30)])
+        }
+        let page = try viewPage(serve.base + "/", width: 1440, extra: [
+            "--signal", signal, "--wait-until", #"document.querySelector('.endpoint[data-title="Web"] .state').textContent === 'down'"#])
+        try await writer.value
+        #expect(page.json["until_met"] == .bool(true))
+        #expect(page.json["reloaded"] == .bool(false))
+        #expect(page.endpoint("Web")?["state"] == .string("down"))
+        #expect(page.string("overall")?.contains("status-down") == true)
+        // The rows are the same elements as before: updated in place, not rebuilt.
+        #expect(page.json["kept_rows"] == .int(3))
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime(serve) {}
+    }
+
+    @Test func pageReadsAProvisionedS3BucketAnonymously() async throws {
+        // moto with authentication off: it cannot answer a CORS preflight with it on, and the
+        // browser's reads are anonymous anyway (allowed by the provisioned bucket policy).
+        let peer = try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path, "--no-auth"])
+        let o = try #require(try JSONValue.parse(Data(peer.banner.utf8)).objectValue)
+        guard case .int(let port)? = o["port"] else { throw CheckupError(.service, "s3d.py said: \(peer.banner)") }
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let bucket = "status-\(UUID().uuidString.lowercased().prefix(8))"
+        try #"""
+        {"checkers":[{"type":"exec","name":"Queue","command":"true"},{"type":"exec","name":"Backup","command":"false"}],
+         "storage":{"type":"s3","access_key_id":"AKIDTESTING","secret_access_key":"s3cr3t-value","bucket":"\#(bucket)","endpoint":"http://127.0.0.1:\#(port)"},
+         "origin":"lab"}
+        """#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let provision = try runCLI(["provision"], in: dir)
+        #expect(provision.status == 0, "\(provision.stderr)")
+        for _ in 0..<2 { #expect(try runCLI(["--store"], in: dir).status == 0) }
+        #expect(try runCLI(["message", "--about=Backup", "Restoring <b>tonight</b>"], in: dir).status == 0)
+        let export = try runCLI(["statuspage", "--out", "site"], in: dir)
+        #expect(export.stdout.contains("http://127.0.0.1:\(port)/\(bucket)/"), "\(export.stdout)")
+        let config = try String(contentsOfFile: dir + "/site/js/config.js", encoding: .utf8)
+        #expect(!config.contains("AKIDTESTING") && !config.contains("s3cr3t-value"))
+
+        // The page comes from `checkup serve`; its data straight from the bucket, cross-origin.
+        let serve = try ServeProcess(in: dir, page: dir + "/site")
+        let page = try viewPage(serve.base + "/", width: 390)
+        #expect(page.string("mode") == "summaries")
+        #expect(page.endpoints.compactMap { $0["title"]?.stringValue } == ["Backup", "Queue"])
+        #expect(page.endpoint("Backup")?["state"] == .string("down"))
+        #expect(page.endpoint("Queue")?["state"] == .string("healthy"))
+        #expect(page.endpoint("Queue")?["uptime"]?.objectValue?["24h"] == .string("100%"))
+        #expect(page.endpoint("Backup")?["uptime"]?.objectValue?["24h"] == .string("0.00%"))
+        #expect(page.json["messages"]?.arrayValue?.first?.objectValue?["html"] == .string("Restoring <b>tonight</b>"))
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime((serve, peer)) {}
+    }
+
+    @Test func theOriginalsCheckFilesAloneStillRender() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        // Check files and index.json only, as the original writes them: no summaries.
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let now = CheckResult.now() / 1_000_000
+        try storage.storeFile([summaryResult("Website", at: now - 120_000), summaryResult("API", at: now - 120_000)])
+        try storage.storeFile([summaryResult("Website", at: now - 60_000),
+                               summaryResult("API", at: now - 60_000, .down, message: xssMessage)])
+        #expect(!FileManager.default.fileExists(atPath: dir + "/checks/summaries"))
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+
+        let page = try viewPage(serve.base + "/", width: 320)
+        #expect(page.string("mode") == "checkfiles")
+        #expect(page.string("overall")?.contains("status-down") == true)
+        #expect(page.endpoint("Website")?["state"] == .string("healthy"))
+        #expect(page.endpoint("API")?["state"] == .string("down"))
+        #expect(page.endpoint("API")?["uptime"]?.objectValue?["24h"] == .string("50.00%"))
+        #expect(page.json["pwned"] == .bool(false))
+        let html = page.json["messages"]?.arrayValue?.first?.objectValue?["html"]?.stringValue ?? ""
+        #expect(html.contains("<b>since 10:00</b>") && !html.contains("<img") && !html.contains("<script"))
+        if case .int(let width)? = page.json["scroll_width"] { #expect(width <= 320) }
+        #expect(page.errors.isEmpty, "\(page.errors)")
         withExtendedLifetime(serve) {}
     }
 }

@@ -4,14 +4,22 @@
 var checkup = window.checkup || {};
 
 checkup.config = {
-  // How much history to load and show, in nanoseconds (default: 1 day).
+  // Page heading and document title.
+  title: 'Status',
+
+  // How much history to load when the store has no summaries and the page reads the check
+  // files themselves, in nanoseconds (default: 1 day). Summaries always give 24 h + 90 days.
   timeframe: 1 * 24 * 60 * 60 * 1e9,
 
-  // How often to look for new checks, in seconds.
+  // How often to look for new results, in seconds.
   refresh_interval: 60,
 
-  // Where the check files are stored. With `checkup serve` the page and the
-  // data share an origin, so the URL is simply "/".
+  // Where the results are stored. With `checkup serve` the page and the data share an origin,
+  // so the URL is simply "/". Other forms:
+  //   { type: 's3', url: 'https://bucket.s3.eu-west-1.amazonaws.com/' }
+  //   { AccessKeyID: '…', SecretAccessKey: '…', Region: 'us-east-1', BucketName: 'bucket' }
+  //     (the original's form; the key pair, a public read-only one, is only ever used to sign
+  //     the bucket listing when the store has no summaries and anonymous listing is refused)
   storage: {
     type: 'fs',
     url: '/'

@@ -1,9 +1,26 @@
 #!/usr/bin/env python3
 """Loads a status page in headless Chromium (Debian's chromium + chromedriver, driven by
-Selenium) and prints what a visitor sees, as one JSON line.
+Selenium) and prints what a visitor sees, as one JSON line on standard output.
 
-Usage: browser.py URL [WIDTH]. Waits until the page has left its "Loading" state (at most 20 s).
+Usage: browser.py URL [WIDTH] [--height H] [--dark] [--screenshot PATH] [--wait-refresh]
+
+Waits until the page has rendered (html[data-rendered="1"], or left its "Loading" state; at
+most 20 s). WIDTH defaults to 390 (a phone, emulated as a mobile device), HEIGHT to 900.
+--dark emulates prefers-color-scheme: dark. --screenshot saves a full-page PNG.
+--wait-refresh waits (up to 30 s) after the first render until window.checkupStats.loads
+increases, collects again, and reports whether the document was reloaded meanwhile.
+--signal FILE creates FILE after the first render (so a test can change the store then), and
+--wait-until JS waits (up to 30 s) for a JavaScript expression to be true instead of for the
+next load; `until_met` says whether it was.
+
+Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d, 30d, 90d},
+days, days_total, has_chart, threshold_line}], messages [{text, html, links}], pwned,
+scroll_width, errors (minus probe_errors: the expected 404/403 of summaries/index.json
+when a store has no summaries), mode, requests, render_ms, loads, state_changes, focusable_days, and with
+--wait-refresh: refreshed, reloaded, before {loads, requests}, kept_rows and kept_events (rows and
+timeline items that are the same DOM elements as before the refresh).
 """
+import argparse
 import json
 import sys
 import time
@@ -12,45 +29,143 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+COLLECT = r"""
+const q = (s, r) => Array.from((r || document).querySelectorAll(s));
+const text = (e) => e ? e.textContent.trim() : null;
+const stats = window.checkupStats || {};
+const mark = performance.getEntriesByName('checkup-rendered', 'mark')[0];
+const visible = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+return {
+  overall: document.getElementById('overall').className,
+  overall_text: text(document.getElementById('overall-text')),
+  endpoints: q('.endpoint').map((e) => {
+    const uptime = {};
+    for (const w of ['24h', '7d', '30d', '90d']) uptime[w] = text(e.querySelector('.uptime [data-window="' + w + '"]'));
+    const chart = e.querySelector('svg.rtt-chart');
+    return {
+      endpoint: e.getAttribute('data-endpoint'),
+      title: e.getAttribute('data-title'),
+      state: text(e.querySelector('.state')),
+      uptime: uptime,
+      days: q('.day', e).filter(visible).length,
+      days_total: q('.day', e).length,
+      has_chart: !!chart,
+      threshold_line: !!(chart && chart.querySelector('.threshold')),
+      chart_label: chart ? chart.getAttribute('aria-label') : null,
+    };
+  }),
+  messages: q('#timeline .event.message .message-text').map((m) => ({
+    text: m.innerText,
+    html: m.innerHTML,
+    links: q('a', m).map((a) => ({href: a.getAttribute('href') === null ? null : a.href, rel: a.getAttribute('rel')})),
+  })),
+  pwned: window.pwned === 1,
+  scroll_width: document.documentElement.scrollWidth,
+  mode: stats.mode || null,
+  requests: performance.getEntriesByType('resource')
+    .filter((r) => r.initiatorType === 'fetch' || r.initiatorType === 'xmlhttprequest').length,
+  render_ms: mark ? Math.round(mark.startTime) : null,
+  loads: stats.loads == null ? null : stats.loads,
+  fetches: stats.requests == null ? null : stats.requests,
+  state_changes: q('#timeline li.event.state-change').length,
+  focusable_days: q('.day[tabindex="0"]').length,
+  rendered: document.documentElement.dataset.rendered === '1',
+};
+"""
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Load a status page in headless Chromium and print what it shows.")
+    p.add_argument("url")
+    p.add_argument("width", nargs="?", type=int, default=390)
+    p.add_argument("--height", type=int, default=900)
+    p.add_argument("--dark", action="store_true")
+    p.add_argument("--screenshot")
+    p.add_argument("--wait-refresh", action="store_true")
+    p.add_argument("--signal")
+    p.add_argument("--wait-until")
+    return p.parse_args(argv)
+
+
+def wait_rendered(driver, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        done = driver.execute_script(
+            "return document.documentElement.dataset.rendered === '1' || "
+            "!document.getElementById('overall').classList.contains('status-loading')")
+        if done:
+            return True
+        time.sleep(0.1)
+    return False
+
 
 def main():
-    url = sys.argv[1]
-    width = int(sys.argv[2]) if len(sys.argv) > 2 else 390
+    args = parse_args(sys.argv[1:])
+    width, height = args.width, args.height
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=%d,900" % width, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--window-size=%d,%d" % (max(width, 500), height), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
-        # A phone-sized viewport (a desktop window cannot be made this narrow).
+        # A phone-sized viewport below 700 px (a desktop window cannot be made this narrow).
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
-        driver.get(url)
-        deadline = time.time() + 20
-        overall = ""
-        while time.time() < deadline:
-            overall = driver.find_element(By.ID, "overall").get_attribute("class")
-            if "status-loading" not in overall:
-                break
-            time.sleep(0.1)
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+        if args.dark:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                   {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        driver.get(args.url)
+        wait_rendered(driver, 20)
         time.sleep(0.3)
-        messages = [{
-            "text": m.text,
-            "html": m.get_attribute("innerHTML"),
-            "links": [{"href": a.get_attribute("href"), "rel": a.get_attribute("rel")} for a in m.find_elements(By.TAG_NAME, "a")],
-        } for m in driver.find_elements(By.CSS_SELECTOR, "#timeline .event.message .message-text")]
-        result = {
-            "overall": overall,
-            "overall_text": driver.find_element(By.ID, "overall-text").text,
-            "endpoints": [{"endpoint": e.get_attribute("data-endpoint"), "state": e.find_element(By.CSS_SELECTOR, ".state").text}
-                          for e in driver.find_elements(By.CSS_SELECTOR, ".endpoint")],
-            "messages": messages,
-            "pwned": driver.execute_script("return window.pwned === 1"),
-            "scroll_width": driver.execute_script("return document.documentElement.scrollWidth"),
-            "errors": [l["message"] for l in driver.get_log("browser") if l["level"] == "SEVERE"],
-        }
+        result = driver.execute_script(COLLECT)
+        if args.wait_refresh or args.wait_until:
+            driver.execute_script("window.__noReload = 1; document.querySelectorAll('.endpoint, #timeline li')"
+                                  ".forEach(function (e) { e.__kept = 1; })")
+            before = {"loads": result.get("loads"), "requests": result.get("requests")}
+            if args.signal:
+                open(args.signal, "w").close()
+            deadline = time.time() + 30
+            refreshed = False
+            until_met = False
+            while time.time() < deadline:
+                if args.wait_until:
+                    if driver.execute_script("try { return !!(" + args.wait_until + "); } catch (e) { return false; }"):
+                        until_met = True
+                        refreshed = True
+                        break
+                else:
+                    loads = driver.execute_script("return window.checkupStats ? window.checkupStats.loads : null")
+                    if loads is None or (before["loads"] is not None and loads > before["loads"]):
+                        refreshed = loads is not None
+                        break
+                time.sleep(0.2)
+            result_until = until_met
+            time.sleep(0.3)
+            reloaded = not driver.execute_script("return window.__noReload === 1")
+            if reloaded:
+                wait_rendered(driver, 20)
+            result = driver.execute_script(COLLECT)
+            kept = driver.execute_script(
+                "var k = function (s) { var a = document.querySelectorAll(s), n = 0;"
+                " a.forEach(function (e) { if (e.__kept) n++; }); return [n, a.length]; };"
+                "return {rows: k('.endpoint'), events: k('#timeline li')};")
+            result.update({"refreshed": refreshed, "reloaded": reloaded, "before": before, "until_met": result_until,
+                           "kept_rows": kept["rows"][0], "kept_events": kept["events"][0]})
+        if args.screenshot:
+            full = driver.execute_script("return Math.max(document.documentElement.scrollHeight, %d)" % height)
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": width, "height": full, "deviceScaleFactor": 1, "mobile": width < 700})
+            time.sleep(0.4)
+            driver.save_screenshot(args.screenshot)
+        # The page probes summaries/index.json first; a store without summaries answers 404 (or
+        # S3's 403), which Chromium logs. That probe is expected: reported apart, not as an error.
+        severe = [l["message"] for l in driver.get_log("browser") if l["level"] == "SEVERE"]
+        probe = [m for m in severe if "/summaries/index.json" in m and "Failed to load resource" in m
+                 and ("404" in m or "403" in m)]
+        result["errors"] = [m for m in severe if m not in probe]
+        result["probe_errors"] = probe
         print(json.dumps(result), flush=True)
     finally:
         driver.quit()

@@ -65,7 +65,21 @@ public final class StatusPageServer: Sendable {
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, request: request)
         }
-        guard case .directory(let store) = store else { return .text(404, "Not found") }
+        if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
+            return response
+        }
+        // Page files: no empty, dot or hidden segments, so nothing climbs out or reveals dotfiles.
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !segments.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.contains("\\") }) else {
+            return .text(404, "Not found")
+        }
+        let full = URL(fileURLWithPath: page + "/" + name).resolvingSymlinksInPath().path
+        guard full.hasPrefix(page + "/") else { return .text(404, "Not found") }
+        return file(full, request: request) ?? .text(404, "Not found: \(name)")
+    }
+
+    /// The store's own files from an fs directory; nil for any other name (a page file).
+    static func fromDirectory(_ store: String, name: String, isSummary: Bool, request: HTTPServer.Request) -> Response? {
         if name == FileSystemStorage.indexName {
             // A store that has not been written yet has an empty index, not a missing one.
             return file(store + "/" + name, request: request) ?? Response(status: 200, headers: [
@@ -78,14 +92,7 @@ public final class StatusPageServer: Sendable {
         if FileSystemStorage.isCheckFileName(name) || isSummary {
             return file(store + "/" + name, request: request) ?? .text(404, "Not found: \(name)")
         }
-        // Page files: no empty, dot or hidden segments, so nothing climbs out or reveals dotfiles.
-        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
-        guard !segments.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.contains("\\") }) else {
-            return .text(404, "Not found")
-        }
-        let full = URL(fileURLWithPath: page + "/" + name).resolvingSymlinksInPath().path
-        guard full.hasPrefix(page + "/") else { return .text(404, "Not found") }
-        return file(full, request: request) ?? .text(404, "Not found: \(name)")
+        return nil
     }
 
     typealias Response = HTTPServer.Response
