@@ -25,9 +25,9 @@ struct PageView {
 }
 
 /// Runs testdata/peers/browser.py (headless Chromium through Selenium) on `url`.
-func viewPage(_ url: String, width: Int = 390, extra: [String] = []) throws -> PageView {
-    let run = try runProgram("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/browser.py").path,
-                                              url, String(width)] + extra)
+func viewPage(_ url: String, width: Int = 390, extra: [String] = []) async throws -> PageView {
+    let run = try await offPool { try runProgram("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/browser.py").path,
+                                              url, String(width)] + extra) }
     guard run.status == 0, let json = try? JSONValue.parse(Data(run.stdout.utf8)).objectValue else {
         throw CheckupError(.service, "browser.py failed (\(run.status)): \(run.stderr.suffix(2000))")
     }
@@ -95,14 +95,14 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         let serve = try ServeProcess(in: dir)
 
-        let phone = try viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
+        let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
         expectHistory(phone, width: 390)
         // Three requests whatever the history: the manifest and one summary per node.
         #expect(phone.json["requests"] == .int(3))
-        let desktop = try viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
+        let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
         expectHistory(desktop, width: 1440)
         #expect(desktop.endpoint("Web")?["days"] == .int(90))
-        let dark = try viewPage(serve.base + "/", width: 320, extra: ["--dark", "--screenshot", artifactsDirectory + "/statuspage-320-dark.png"])
+        let dark = try await viewPage(serve.base + "/", width: 320, extra: ["--dark", "--screenshot", artifactsDirectory + "/statuspage-320-dark.png"])
         expectHistory(dark, width: 320)
         withExtendedLifetime(serve) {}
     }
@@ -115,7 +115,7 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         try await storeHistory(in: storage, end: now - 30_000)
         try #"{"storage":{"type":"fs","dir":"checks","url":"/"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         // A hosted copy of the page that polls every second.
-        #expect(try runCLI(["statuspage", "--out", "site"], in: dir).status == 0)
+        #expect(try await offPool { try runCLI(["statuspage", "--out", "site"], in: dir) }.status == 0)
         let config = try String(contentsOfFile: dir + "/site/js/config.js", encoding: .utf8)
             .replacingOccurrences(of: "refresh_interval: 60", with: "refresh_interval: 1")
         try config.write(toFile: dir + "/site/js/config.js", atomically: true, encoding: .utf8)
@@ -129,7 +129,7 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
             checkup.origin = "eu"
             try await checkup.store([summaryResult("Web", at: CheckResult.now() / 1_000_000, .down, rtt: 30)])
         }
-        let page = try viewPage(serve.base + "/", width: 1440, extra: [
+        let page = try await viewPage(serve.base + "/", width: 1440, extra: [
             "--signal", signal, "--wait-until", #"document.querySelector('.endpoint[data-title="Web"] .state').textContent === 'down'"#])
         try await writer.value
         #expect(page.json["until_met"] == .bool(true))
@@ -145,7 +145,7 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
     @Test func pageReadsAProvisionedS3BucketAnonymously() async throws {
         // moto with authentication off: it cannot answer a CORS preflight with it on, and the
         // browser's reads are anonymous anyway (allowed by the provisioned bucket policy).
-        let peer = try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path, "--no-auth"])
+        let peer = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path, "--no-auth"]) }
         let o = try #require(try JSONValue.parse(Data(peer.banner.utf8)).objectValue)
         guard case .int(let port)? = o["port"] else { throw CheckupError(.service, "s3d.py said: \(peer.banner)") }
         let dir = try makeTemporaryDirectory()
@@ -156,18 +156,18 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
          "storage":{"type":"s3","access_key_id":"AKIDTESTING","secret_access_key":"s3cr3t-value","bucket":"\#(bucket)","endpoint":"http://127.0.0.1:\#(port)"},
          "origin":"lab"}
         """#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
-        let provision = try runCLI(["provision"], in: dir)
+        let provision = try await offPool { try runCLI(["provision"], in: dir) }
         #expect(provision.status == 0, "\(provision.stderr)")
-        for _ in 0..<2 { #expect(try runCLI(["--store"], in: dir).status == 0) }
-        #expect(try runCLI(["message", "--about=Backup", "Restoring <b>tonight</b>"], in: dir).status == 0)
-        let export = try runCLI(["statuspage", "--out", "site"], in: dir)
+        for _ in 0..<2 { #expect(try await offPool { try runCLI(["--store"], in: dir) }.status == 0) }
+        #expect(try await offPool { try runCLI(["message", "--about=Backup", "Restoring <b>tonight</b>"], in: dir) }.status == 0)
+        let export = try await offPool { try runCLI(["statuspage", "--out", "site"], in: dir) }
         #expect(export.stdout.contains("http://127.0.0.1:\(port)/\(bucket)/"), "\(export.stdout)")
         let config = try String(contentsOfFile: dir + "/site/js/config.js", encoding: .utf8)
         #expect(!config.contains("AKIDTESTING") && !config.contains("s3cr3t-value"))
 
         // The page comes from `checkup serve`; its data straight from the bucket, cross-origin.
         let serve = try ServeProcess(in: dir, page: dir + "/site")
-        let page = try viewPage(serve.base + "/", width: 390)
+        let page = try await viewPage(serve.base + "/", width: 390)
         #expect(page.string("mode") == "summaries")
         #expect(page.endpoints.compactMap { $0["title"]?.stringValue } == ["Backup", "Queue"])
         #expect(page.endpoint("Backup")?["state"] == .string("down"))
@@ -192,7 +192,7 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         let serve = try ServeProcess(in: dir)
 
-        let page = try viewPage(serve.base + "/", width: 320)
+        let page = try await viewPage(serve.base + "/", width: 320)
         #expect(page.string("mode") == "checkfiles")
         #expect(page.string("overall")?.contains("status-down") == true)
         #expect(page.endpoint("Website")?["state"] == .string("healthy"))

@@ -130,3 +130,13 @@ func isTimeout(_ error: String?) -> Bool {
     let text = (error ?? "").lowercased()
     return text.contains("timed out") || text.contains("timeout")
 }
+
+/// Runs blocking work (waiting for a process) on a Dispatch thread, so that it never holds one of
+/// the few threads of Swift's cooperative pool that the timing-sensitive tests run on.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}
