@@ -179,6 +179,31 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         withExtendedLifetime((serve, peer)) {}
     }
 
+    @Test func anExportedPageOnAPlainStaticServerReadsTheStore() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try await storeHistory(in: FileSystemStorage(directory: dir + "/checks"), end: CheckResult.now() / 1_000_000 - 30_000)
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let export = try await offPool { try runCLI(["statuspage", "--out", "site"], in: dir) }
+        #expect(export.stdout.contains("it reads the store at ../checks/"), "\(export.stdout)")
+        // No checkup serve: /site/ is the page, /checks/ the store, as nginx would serve them.
+        let server = try await staticServer(dir)
+        let page = try await viewPage("http://127.0.0.1:\(server.port)/site/", width: 390)
+        #expect(page.string("mode") == "summaries")
+        #expect(page.endpoints.compactMap { $0["title"]?.stringValue } == ["API", "Payments", "Web"])
+        #expect(page.endpoint("Payments")?["state"] == .string("down"))
+        #expect(page.errors.isEmpty, "\(page.errors)")
+
+        // Without summaries the static server answers 404 for the manifest: the page falls back.
+        try FileManager.default.removeItem(atPath: dir + "/checks/summaries")
+        try FileSystemStorage(directory: dir + "/checks").storeFile([summaryResult("Website", at: CheckResult.now() / 1_000_000)])
+        let fallback = try await viewPage("http://127.0.0.1:\(server.port)/site/", width: 390)
+        #expect(fallback.string("mode") == "checkfiles")
+        #expect(fallback.endpoints.compactMap { $0["title"]?.stringValue } == ["Website"])
+        #expect(fallback.errors.isEmpty, "\(fallback.errors)")
+        withExtendedLifetime(server) {}
+    }
+
     @Test func theOriginalsCheckFilesAloneStillRender() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -229,4 +254,18 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> CLIRun {
     process.waitUntilExit()
     return CLIRun(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
                   stderr: String(decoding: errBox.get(), as: UTF8.self))
+}
+
+/// A plain static web server (Python's http.server) on 127.0.0.1 serving `directory`.
+func staticServer(_ directory: String) async throws -> Peer {
+    let script = """
+    import functools, http.server, sys, threading
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("PORT", server.server_address[1], flush=True)
+    sys.stdin.read()
+    """
+    return try await offPool { try Peer("/usr/bin/env", ["python3", "-c", script, directory]) }
 }
