@@ -153,6 +153,11 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         let config = try String(contentsOfFile: dir + "/site/js/config.js", encoding: .utf8)
         #expect(config.contains(#"url: "https://status.s3.eu-west-1.amazonaws.com/""#) && config.contains("type: 's3'"))
         #expect(!config.contains("AKIDSECRETISH") && !config.contains("very-secret"))
+        #expect(config.contains("title: 'Status'") && config.contains("refresh_interval: 60"))
+        // The page's own settings are kept; only storage is filled in.
+        let custom = "checkup.config = {\n  title: 'Acme \\'status\\'',\n  storage: {\n    type: 'fs',\n    url: '/'\n  },\n  refresh_interval: 30\n};\n"
+        #expect(try export.configScript(template: custom) == "checkup.config = {\n  title: 'Acme \\'status\\'',\n  storage: {\n    type: 's3',\n    url: \"https://status.s3.eu-west-1.amazonaws.com/\"\n  },\n  refresh_interval: 30\n};\n")
+        #expect(throws: CheckupError.self) { try export.configScript(template: "checkup.config = {};") }
         let dotted = try StatusPageExport(pageDirectory: page, storage: S3Storage(bucket: "status.example.com"), outputDirectory: dir)
         #expect(dotted.storageURL == "https://s3.amazonaws.com/status.example.com/")
         let moto = try StatusPageExport(pageDirectory: page, storage: S3Storage(bucket: "b", endpoint: "http://127.0.0.1:9/"), outputDirectory: dir)

@@ -47,43 +47,19 @@ public struct StatusPageExport: Sendable {
         }
     }
 
-    /// The `js/config.js` written: the original's keys, with `storage` reading anonymously.
-    public var configScript: String {
+    /// The page's own `js/config.js` (`template`) with its `storage: { … }` object replaced by
+    /// one that reads `storageURL` anonymously; every other setting (title, texts, refresh) stays
+    /// as the page has it.
+    /// - Throws: `CheckupError` (`.config`) when the template has no `storage: { … }` object.
+    public func configScript(template: String) throws(CheckupError) -> String {
         let url = String(decoding: JSONValue.string(storageURL).encoded(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        return """
-        // Configuration for the checkup status page, written by `checkup statuspage`.
-        // Keys as the original checkup's config.js; no credentials are needed or kept here.
-        'use strict';
-        var checkup = window.checkup || {};
-
-        checkup.config = {
-          // The page's heading and title.
-          title: 'Status',
-
-          // History to load when the store has only check files (no summaries), in nanoseconds.
-          timeframe: 1 * 24 * 60 * 60 * 1e9,
-
-          // How often to look for new results, in seconds.
-          refresh_interval: 60,
-
-          // Where the store is: its base URL, fetched anonymously.
-          storage: {
-            type: '\(storageType)',
-            url: \(url)
-          },
-
-          // Text shown in the overall status banner.
-          status_text: {
-            healthy: 'Situation Normal',
-            degraded: 'Degraded Service',
-            down: 'Service Disruption'
-          }
-        };
-
-        window.checkup = checkup;
-
-        """
+        guard let key = template.range(of: "\n  storage: {"),
+              let close = template.range(of: "}", range: key.upperBound..<template.endIndex) else {
+            throw CheckupError(.config, "statuspage: js/config.js has no \"storage: { … }\" setting to fill in")
+        }
+        let storage = "\n  storage: {\n    type: '\(storageType)',\n    url: \(url)\n  }"
+        return template.replacingCharacters(in: key.lowerBound..<close.upperBound, with: storage)
     }
 
     /// Copies the page into `directory` (created when missing) and writes its `js/config.js`.
@@ -111,6 +87,10 @@ public struct StatusPageExport: Sendable {
             }
             if !isDirectory.boolValue && relative != "js/config.js" { files.append(relative) }
         }
+        guard let template = fm.contents(atPath: source.appendingPathComponent("js/config.js").path) else {
+            throw CheckupError(.storage, "\(pageDirectory)/js/config.js: cannot be read")
+        }
+        let config = try configScript(template: String(decoding: template, as: UTF8.self))
         for relative in files.sorted() {
             guard let data = fm.contents(atPath: source.appendingPathComponent(relative).path) else {
                 throw CheckupError(.storage, "\(pageDirectory)/\(relative): cannot be read")
@@ -118,7 +98,7 @@ public struct StatusPageExport: Sendable {
             try Self.writeFile(directory, relative, data)
             written.append(relative)
         }
-        try Self.writeFile(directory, "js/config.js", Data(configScript.utf8))
+        try Self.writeFile(directory, "js/config.js", Data(config.utf8))
         written.append("js/config.js")
         return written
     }
