@@ -76,9 +76,14 @@
   }
 
   // "YYYY-MM-DD" (a UTC day) as a readable date.
+  var dayCache = {};   // a page shows the same 90 days for every endpoint
   function day(key, short) {
-    var d = new Date(key + 'T00:00:00Z');
-    return isNaN(d) ? key : (short ? shortDayFmt : dayFmt).format(d);
+    var k = (short ? 's' : 'l') + key;
+    if (dayCache[k] === undefined) {
+      var d = new Date(key + 'T00:00:00Z');
+      dayCache[k] = isNaN(d) ? key : (short ? shortDayFmt : dayFmt).format(d);
+    }
+    return dayCache[k];
   }
 
   function svg(name, attrs, parent) {

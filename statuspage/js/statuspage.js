@@ -83,7 +83,8 @@
     var t = cfg.status_text && cfg.status_text[state];
     return typeof t === 'string' && t ? t : TEXT[state];
   }
-  function plural(n, word) { return n.toLocaleString() + ' ' + word + (n === 1 ? '' : 's'); }
+  var numberFmt = new Intl.NumberFormat();   // one formatter: toLocaleString() builds one per call
+  function plural(n, word) { return numberFmt.format(n) + ' ' + word + (n === 1 ? '' : 's'); }
 
   function median(nums) {
     if (!nums.length) return null;
@@ -725,7 +726,6 @@
       setClass(dd, 'lvl-', p == null ? 'none' : p >= 99.9 ? 'good' : p >= 99 ? 'fair' : 'poor', ['none', 'good', 'fair', 'poor']);
     });
     renderBar(card, ep, now);
-    drawChart(card, false);
   }
 
   function renderBar(card, ep, now) {
@@ -820,11 +820,15 @@
     if (tip) tip.hidden = true;
   }
 
-  function drawChart(card, force) {
+  // A closed <details> has no layout: a chart is drawn at the bar's width, and again when opened.
+  function chartWidth(card) {
+    return card._box.parentNode.open ? card._box.clientWidth : card.querySelector('.uptime-bar').clientWidth;
+  }
+
+  function drawChart(card, force, knownWidth) {
     var ep = card._ep, box = card._box, det = box.parentNode;
     if (!ep) return;
-    // A closed <details> has no layout: draw at the bar's width, and again when opened.
-    var width = det.open ? box.clientWidth : card.querySelector('.uptime-bar').clientWidth;
+    var width = knownWidth || chartWidth(card);
     if (!width) return;
     var now = Date.now();
     var pts = ep.recent.filter(function (p) { return p.t >= now - DAY; });
@@ -870,6 +874,10 @@
       if (list.children[i] !== card) list.insertBefore(card, list.children[i] || null);
       renderCard(card, ep, now);
     });
+    // Every width first (one layout), then every chart: reading a width after each drawing would
+    // lay the page out again for each endpoint.
+    var widths = eps.map(function (ep) { return chartWidth(cards.get(ep.key)); });
+    eps.forEach(function (ep, i) { drawChart(cards.get(ep.key), false, widths[i]); });
     cards.forEach(function (card, key) {
       if (!keep.has(key)) {
         if (observer) observer.unobserve(card._box);
