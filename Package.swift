@@ -27,9 +27,15 @@ let package = Package(
             pkgConfig: "libcares",
             providers: [.apt(["libc-ares-dev"])]
         ),
+        // zlib (Debian: zlib1g-dev) for gzip: the status page's files over serve and on S3.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "CheckupKit",
-            dependencies: ["CCurl", "COpenSSL", "CAres"]
+            dependencies: ["CCurl", "COpenSSL", "CAres", "CZlib"]
         ),
         .executableTarget(
             name: "checkup",

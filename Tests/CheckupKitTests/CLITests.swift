@@ -341,6 +341,17 @@ func checkFiles(_ dir: String) -> [String] {
         #expect(try StatusSummary(jsonData: Data(summary.body.utf8), name: "served").endpoints.map(\.title) == ["Up"])
         #expect(try await httpGet(base + "/summaries/nobody.json").status == 404)
 
+        // Text is gzipped for a client that accepts it, with its own ETag.
+        let plainScript = try await httpGet(base + "/js/statuspage.js")
+        let zipped = try await httpGet(base + "/js/statuspage.js", headers: ["Accept-Encoding: gzip"])
+        #expect(zipped.response.header("Content-Encoding") == "gzip" && zipped.response.header("Vary") == "Accept-Encoding")
+        #expect(try Gzip.decompress(zipped.response.body) == plainScript.response.body)
+        #expect(zipped.response.body.count < plainScript.response.body.count / 2)
+        let zippedTag = try #require(zipped.response.header("ETag"))
+        #expect(zippedTag.hasSuffix("-gz\"") && zippedTag != plainScript.response.header("ETag"))
+        #expect(try await httpGet(base + "/js/statuspage.js", headers: ["Accept-Encoding: gzip", "If-None-Match: \(zippedTag)"]).status == 304)
+        #expect(plainScript.response.header("Content-Encoding") == nil)
+
         let script = try await httpGet(base + "/js/config.js")
         #expect(script.status == 200 && script.response.header("Content-Type") == "text/javascript; charset=utf-8")
 

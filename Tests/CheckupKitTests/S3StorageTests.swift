@@ -132,6 +132,11 @@ let s3Peer: S3Peer = {
         let summary = try await httpGet("http://127.0.0.1:\(port)/summaries/east.json")
         #expect(summary.status == 200 && summary.body.contains(#""title":"Web""#))
         #expect(try await httpGet("http://127.0.0.1:\(port)/summaries/west.json").status == 404)
+        // In the bucket the summary is gzipped, marked so for browsers.
+        let stored = try await storage.client().send("GetObject", "GET", key: "summaries/east.json")
+        #expect(Gzip.isCompressed(stored.body))
+        #expect(stored.headers.first { $0.name.lowercased() == "content-encoding" }?.value == "gzip")
+        #expect(try Gzip.decompress(stored.body) == Array(summary.body.utf8))
         withExtendedLifetime(serve) {}
     }
 

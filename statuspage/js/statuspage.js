@@ -22,7 +22,9 @@
   var HUMAN = { healthy: 'Operational', degraded: 'Degraded performance', down: 'Outage', unknown: 'No recent data' };
   var STATUS_CLASSES = ['healthy', 'degraded', 'down', 'unknown', 'loading'].map(function (s) { return 'status-' + s; });
   var WINDOWS = [['24h', '24 hours', DAY], ['7d', '7 days', 7 * DAY], ['30d', '30 days', 30 * DAY], ['90d', '90 days', 90 * DAY]];
-  var TIMELINE_PAGE = 50;
+  // Timeline items shown at first and per "Show more": fewer on a phone, where the timeline sits
+  // below every endpoint.
+  var TIMELINE_PAGE = window.matchMedia('(min-width: 760px)').matches ? 50 : 15;
   var EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
   var stats = window.checkupStats = { loads: 0, mode: null, requests: 0 };

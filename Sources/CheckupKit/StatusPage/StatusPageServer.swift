@@ -114,12 +114,7 @@ public final class StatusPageServer: Sendable {
         case .success(nil):
             return name == StatusSummaries.manifestKey ? emptyManifest : .text(404, "Not found: \(name)")
         case .success(let data?):
-            let body = [UInt8](data)
-            let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
-            let headers = [("Content-Type", "application/json"), ("ETag", etag), ("Cache-Control", "no-cache"),
-                           ("X-Content-Type-Options", "nosniff")]
-            if request.header("If-None-Match")?.contains(etag) == true { return Response(status: 304, headers: headers) }
-            return Response(status: 200, headers: headers, body: body)
+            return respond([UInt8](data), contentType: "application/json", lastModified: nil, request: request)
         case .failure(let error):
             return .text(502, "storage: \(error)")
         }
@@ -150,18 +145,28 @@ public final class StatusPageServer: Sendable {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
               let data = FileManager.default.contents(atPath: path) else { return nil }
-        let body = [UInt8](data)
-        let etag = "\"" + Digest.sha256Hex(body).prefix(32) + "\""
-        let modified = httpDate(Int64(st.st_mtim.tv_sec))
+        return respond([UInt8](data), contentType: contentType(path), lastModified: Int64(st.st_mtim.tv_sec), request: request)
+    }
+
+    /// A 200 with validators (`ETag`, the SHA-256 of the content; `Last-Modified` when known), or a
+    /// 304 when the request's validator matches. Text of 1 KiB or more is gzipped for a client
+    /// that accepts it; that representation has its own `ETag` (suffix `-gz`), as RFC 9110 asks.
+    static func respond(_ content: [UInt8], contentType: String, lastModified: Int64?, request: HTTPServer.Request) -> Response {
+        let compressible = contentType.hasPrefix("text/") || contentType.hasPrefix("application/json") || contentType.hasPrefix("image/svg")
+        let gzip = compressible && content.count >= 1024 && acceptsGzip(request.header("Accept-Encoding"))
+        let tag = Digest.sha256Hex(content).prefix(32) + (gzip ? "-gz" : "")
+        let etag = "\"" + tag + "\""
         var headers: [(String, String)] = [
-            ("Content-Type", contentType(path)),
+            ("Content-Type", contentType),
             ("ETag", etag),
-            ("Last-Modified", modified),
             // Revalidate every time: check files never change, but the index and page do.
             ("Cache-Control", "no-cache"),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if path.hasSuffix(".html") {
+        if compressible { headers.append(("Vary", "Accept-Encoding")) }
+        let modified = lastModified.map(httpDate)
+        if let modified { headers.append(("Last-Modified", modified)) }
+        if contentType.hasPrefix("text/html") {
             headers.append(("Content-Security-Policy",
                             "default-src 'self'; connect-src 'self' http: https:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"))
             headers.append(("Referrer-Policy", "no-referrer"))
@@ -172,10 +177,24 @@ public final class StatusPageServer: Sendable {
             }) {
                 return Response(status: 304, headers: headers)
             }
-        } else if request.header("If-Modified-Since") == modified {
+        } else if let modified, request.header("If-Modified-Since") == modified {
             return Response(status: 304, headers: headers)
         }
-        return Response(status: 200, headers: headers, body: body)
+        guard gzip else { return Response(status: 200, headers: headers, body: content) }
+        headers.append(("Content-Encoding", "gzip"))
+        return Response(status: 200, headers: headers, body: Gzip.compress(content))
+    }
+
+    /// Whether an `Accept-Encoding` value accepts gzip (and does not refuse it with `q=0`).
+    static func acceptsGzip(_ value: String?) -> Bool {
+        guard let value else { return false }
+        for item in value.lowercased().split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.first == "gzip" || parts.first == "x-gzip" || parts.first == "*" else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return q > 0
+        }
+        return false
     }
 
     static func contentType(_ path: String) -> String {

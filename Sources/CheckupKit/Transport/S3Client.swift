@@ -72,14 +72,14 @@ struct S3Client: Sendable {
     /// `etag` is nil (`If-None-Match: *`): S3's conditional writes. Returns false when another
     /// writer got there first (412, or 409 for a concurrent conditional write). A store that
     /// does not implement conditional writes (501) gets a plain PutObject.
-    func putObjectIf(_ key: String, body: [UInt8], etag: String?) async throws -> Bool {
+    func putObjectIf(_ key: String, body: [UInt8], etag: String?, extraHeaders: [(String, String)] = []) async throws -> Bool {
         let condition = etag.map { ("If-Match", $0) } ?? ("If-None-Match", "*")
-        let response = try await send("PutObject", "PUT", key: key, body: body,
-                                      headers: [("Content-Type", "application/json"), condition], passing: [409, 412, 501])
+        let headers = [("Content-Type", "application/json")] + extraHeaders
+        let response = try await send("PutObject", "PUT", key: key, body: body, headers: headers + [condition], passing: [409, 412, 501])
         switch response.status {
         case 409, 412: return false
         case 501:
-            try await putObject(key, body: body)
+            _ = try await send("PutObject", "PUT", key: key, body: body, headers: headers)
             return true
         default: return true
         }
