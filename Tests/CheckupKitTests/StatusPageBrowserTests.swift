@@ -204,6 +204,23 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         withExtendedLifetime(server) {}
     }
 
+    @Test func removedCheckersStopSettingTheBannerAndLeaveAfterAWeek() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let now = CheckResult.now() / 1_000_000
+        let results = [summaryResult("Web", at: now - 60_000), summaryResult("Old", at: now - 3 * 86_400_000, .down),
+                       summaryResult("Gone", at: now - 10 * 86_400_000, .down)]
+        try await StatusSummaries(storage: FileSystemStorage(directory: dir + "/checks"), origin: "a").update(with: results)
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+        let page = try await viewPage(serve.base + "/", width: 1440)
+        #expect(page.endpoints.compactMap { $0["title"]?.stringValue } == ["Old", "Web"])
+        #expect(page.endpoint("Old")?["state"] == .string("unknown"))
+        #expect(page.string("overall")?.contains("status-healthy") == true)
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func theOriginalsCheckFilesAloneStillRender() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

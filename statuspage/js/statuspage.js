@@ -527,6 +527,10 @@
       state = age > 48 * HOUR || age > limit ? 'unknown' : ep.last.state;
     }
     ep.state = state;
+    // No result for 48 hours: most likely a checker that was removed. It no longer sets the
+    // banner (unless nothing is fresher), and after a week it leaves the page.
+    ep.stale = !ep.last || now - ep.last.t > 48 * HOUR;
+    ep.retired = !ep.last || now - ep.last.t > 7 * DAY;
     ep.incidents = new Map();
     ep.events.forEach(function (ev, i) {
       if ((ev.state === 'down' || ev.state === 'degraded') && (i === 0 || ep.events[i - 1].state !== ev.state)) {
@@ -538,6 +542,7 @@
   }
 
   function finishModel(mode, eps, messages, info) {
+    eps = eps.filter(function (ep) { return !ep.retired; });
     eps.sort(function (a, b) { return a.title.localeCompare(b.title) || a.endpoint.localeCompare(b.endpoint); });
     messages.sort(function (a, b) { return a.t - b.t; });
     // A message repeated on consecutive results is one message.
@@ -599,7 +604,8 @@
     else if (!model) state = 'loading';
     else {
       state = eps.length ? 'healthy' : 'unknown';
-      eps.forEach(function (ep) { if (RANK[ep.state] > RANK[state]) state = ep.state; });
+      var fresh = eps.filter(function (ep) { return !ep.stale; });
+      (fresh.length ? fresh : eps).forEach(function (ep) { if (RANK[ep.state] > RANK[state]) state = ep.state; });
     }
     setClass(box, 'status-', state, ['healthy', 'degraded', 'down', 'unknown', 'loading']);
     setText($('overall-text'), state === 'loading' ? 'Loading' : statusText(state));
@@ -609,8 +615,10 @@
     } else if (model && !eps.length) {
       msg = model.mode === 'checkfiles' ? 'No checks in the last ' + fmt.span(TIMEFRAME_NS) + '.' : 'No endpoints have been checked yet.';
     } else if (model) {
-      var bad = eps.filter(function (ep) { return ep.state !== 'healthy'; });
-      if (!bad.length) msg = eps.length === 1 ? 'The endpoint is operational.' : 'All ' + eps.length + ' endpoints are operational.';
+      var live = eps.filter(function (ep) { return !ep.stale; });
+      var bad = live.filter(function (ep) { return ep.state !== 'healthy'; });
+      if (!live.length) msg = 'No endpoint has been checked in the last 48 hours.';
+      else if (!bad.length) msg = live.length === 1 ? 'The endpoint is operational.' : 'All ' + live.length + ' endpoints are operational.';
       else {
         msg = bad.slice(0, 4).map(function (ep) { return ep.title + ': ' + HUMAN[ep.state].toLowerCase(); }).join(' · ') +
           (bad.length > 4 ? ' · and ' + (bad.length - 4) + ' more' : '');
