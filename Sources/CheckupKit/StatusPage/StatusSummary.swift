@@ -29,7 +29,9 @@ public struct StatusSummary: Sendable, Equatable {
 
     /// One endpoint (identified by title and endpoint) as seen by this node.
     public struct Endpoint: Sendable, Equatable {
+        /// The result's `title`.
         public var title: String
+        /// The result's `endpoint`.
         public var endpoint: String
         /// The newest result's threshold in nanoseconds; 0 when none.
         public var threshold: Int64 = 0
@@ -56,6 +58,7 @@ public struct StatusSummary: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         /// Unix milliseconds.
         public var time: Int64
+        /// The result's status.
         public var state: Status
         /// Median RTT over the attempts, in nanoseconds.
         public var rtt: Int64
@@ -67,13 +70,17 @@ public struct StatusSummary: Sendable, Equatable {
     public struct Day: Sendable, Equatable {
         /// `YYYY-MM-DD` (UTC).
         public var key: String
+        /// How many results the day had, in all and by state.
         public var count = 0, healthy = 0, degraded = 0, down = 0, unknown = 0
+        /// The smallest, median, 95th-percentile (nearest rank) and largest median RTT, in nanoseconds.
         public var min: Int64 = 0, median: Int64 = 0, p95: Int64 = 0, max: Int64 = 0
     }
 
     /// A change of state: the first result, or one whose state differs from the one before.
     public struct Event: Sendable, Equatable {
+        /// Unix milliseconds.
         public var time: Int64
+        /// The state changed to.
         public var state: Status
         /// The first attempt error, else the notice, else empty.
         public var reason: String
@@ -81,9 +88,13 @@ public struct StatusSummary: Sendable, Equatable {
 
     /// A message attached to a result (`checkup message`).
     public struct Message: Sendable, Equatable {
+        /// Unix milliseconds.
         public var time: Int64
+        /// The endpoint's title.
         public var title: String
+        /// The endpoint.
         public var endpoint: String
+        /// The message, as written (the page renders an allow-list of HTML in it).
         public var text: String
     }
 
