@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
 ///
@@ -182,7 +183,22 @@ public final class StatusPageServer: Sendable {
         }
         guard gzip else { return Response(status: 200, headers: headers, body: content) }
         headers.append(("Content-Encoding", "gzip"))
-        return Response(status: 200, headers: headers, body: Gzip.compress(content))
+        return Response(status: 200, headers: headers, body: compressed(content, tag: String(tag)))
+    }
+
+    /// Compressed bodies by ETag: every visitor's first load asks for the same few files, and a
+    /// megabyte of summary takes tens of milliseconds to compress. At most 64 MiB are kept.
+    private static let gzipCache = Mutex<(bodies: [String: [UInt8]], bytes: Int)>(([:], 0))
+
+    static func compressed(_ content: [UInt8], tag: String) -> [UInt8] {
+        if let hit = gzipCache.withLock({ $0.bodies[tag] }) { return hit }
+        let body = Gzip.compress(content)
+        gzipCache.withLock { cache in
+            if cache.bytes + body.count > 64 << 20 { cache = ([:], 0) }  // rare: start afresh
+            cache.bodies[tag] = body
+            cache.bytes += body.count
+        }
+        return body
     }
 
     /// Whether an `Accept-Encoding` value accepts gzip (and does not refuse it with `q=0`).
