@@ -244,6 +244,25 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(try await bucket.readSummaryObject("summaries/none.json") == nil)
     }
 
+    @Test func aBrokenSummaryNeverStopsStoringAndSummarizeRepairsIt() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try #"{"checkers":[{"type":"exec","name":"ok","command":"true"}],"storage":{"type":"fs","dir":"checks"},"origin":"east"}"#
+            .write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        #expect(try await offPool { try runCLI(["--store"], in: dir) }.status == 0)
+        try "garbage{".write(toFile: dir + "/checks/summaries/east.json", atomically: true, encoding: .utf8)
+        let run = try await offPool { try runCLI(["--store"], in: dir) }
+        #expect(run.status == 0)
+        #expect(checkFiles(dir + "/checks").count == 2)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasSuffix(
+            "ERROR updating the status summary: summaries/east.json: is not JSON: invalid JSON: The given data was not valid JSON. (`checkup summarize` rebuilds it from the check files)"),
+            "\(run.stderr)")
+        #expect(try await offPool { try runCLI(["summarize"], in: dir) }.status == 0)
+        let data = try #require(FileManager.default.contents(atPath: dir + "/checks/summaries/east.json"))
+        #expect(try StatusSummary(jsonData: data, name: "east").endpoints.first?.recent.count == 2)
+    }
+
     @Test func processesStoringAtOnceKeepEveryResultInTheirSummaries() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

@@ -65,8 +65,14 @@ public struct StatusSummaries: Sendable {
         let key = Self.key(for: origin)
         let origin = self.origin
         try await modify(key) { data throws(CheckupError) in
-            var summary = try data.map { d throws(CheckupError) in try StatusSummary(jsonData: d, name: key) }
-                ?? StatusSummary(origin: origin)
+            var summary = StatusSummary(origin: origin)
+            if let data {
+                do throws(CheckupError) {
+                    summary = try StatusSummary(jsonData: data, name: key)
+                } catch {
+                    throw CheckupError(.storage, "\(error.message) (`checkup summarize` rebuilds it from the check files)")
+                }
+            }
             summary.origin = origin
             summary.add(results, now: now)
             return summary.jsonData()

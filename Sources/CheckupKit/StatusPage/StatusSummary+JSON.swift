@@ -40,7 +40,13 @@ extension StatusSummary {
     public init(jsonData data: Data, name: String) throws(CheckupError) {
         func fail(_ what: String) -> CheckupError { CheckupError(.storage, "\(name): \(what)") }
         let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch { throw fail("is not JSON (\(error))") }
+        do {
+            json = try JSONValue.parse(data)
+        } catch let error as JSONValue.ParseError {
+            throw fail("is not JSON: \(error.message)")
+        } catch {
+            throw fail("is not JSON")
+        }
         guard let top = json.objectValue else { throw fail("is not a JSON object") }
         guard case .int(let version)? = top["version"], version == Int64(Self.formatVersion) else {
             throw fail("version: expected \(Self.formatVersion)")
