@@ -136,6 +136,7 @@ let s3Peer: S3Peer = {
         let stored = try await storage.client().send("GetObject", "GET", key: "summaries/east.json")
         #expect(Gzip.isCompressed(stored.body))
         #expect(stored.headers.first { $0.name.lowercased() == "content-encoding" }?.value == "gzip")
+        #expect(stored.headers.first { $0.name.lowercased() == "cache-control" }?.value == "no-cache")
         #expect(try Gzip.decompress(stored.body) == Array(summary.body.utf8))
         withExtendedLifetime(serve) {}
     }

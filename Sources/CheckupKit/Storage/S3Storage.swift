@@ -126,7 +126,8 @@ extension S3Storage: JSONConfigurable {
 // Summaries are objects under `summaries/`, written with S3's conditional writes (the ETag as the
 // version tag), so two writers of the same object never silently overwrite each other. They are
 // stored gzipped with `Content-Encoding: gzip`: browsers inflate them on the fly, and a summary
-// travels at about a third of its size.
+// travels at about a third of its size. `Cache-Control: no-cache` makes browsers and CDNs
+// revalidate (a cheap 304) instead of showing a stale state.
 extension S3Storage: SummaryStorage {
     public func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)? {
         try StatusSummaries.checkKey(key)
@@ -143,7 +144,7 @@ extension S3Storage: SummaryStorage {
     public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
         try StatusSummaries.checkKey(key)
         return try await client().putObjectIf(key, body: Gzip.compress([UInt8](data)), etag: tag,
-                                              extraHeaders: [("Content-Encoding", "gzip")])
+                                              extraHeaders: [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")])
     }
 
     public func deleteSummaryObjects(_ keys: [String]) async throws {
