@@ -75,6 +75,9 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         }
         #expect(page.endpoint("API")?["threshold_line"] == .bool(true))
         #expect(page.json["pwned"] == .bool(false))
+        // Keyboard: one tab stop per uptime bar (arrow keys move between days).
+        #expect(page.json["focusable_days"] == .int(3))
+        if case .int(let changes)? = page.json["state_changes"] { #expect(changes > 0) } else { Issue.record("no timeline") }
         let message = page.json["messages"]?.arrayValue?.compactMap(\.objectValue).first { ($0["text"]?.stringValue ?? "").contains("Card payments") }
         let html = message?["html"]?.stringValue ?? ""
         #expect(html.contains("<b>since 10:00</b>"))
