@@ -1,17 +1,5 @@
 import Foundation
 
-/// A storage that can keep the status page's summary objects (`summaries/…`) beside its check
-/// files, with compare-and-swap writes so that no update is lost.
-public protocol SummaryStorage: Sendable {
-    /// Reads the object `key` and a version tag for `writeSummaryObject`; nil when it does not exist.
-    func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)?
-    /// Writes `data` to `key` only if the object is still at version `tag` (nil: only if it does
-    /// not exist). Returns false, writing nothing, when another writer changed it first.
-    func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool
-    /// Deletes the objects; missing ones are no error.
-    func deleteSummaryObjects(_ keys: [String]) async throws
-}
-
 /// Keeps one node's summary (`summaries/<origin>.json`) and the manifest of every node's summary
 /// (`summaries/index.json`) up to date in a `SummaryStorage`.
 ///
@@ -20,7 +8,7 @@ public protocol SummaryStorage: Sendable {
 /// even a store without conditional writes heals a lost manifest entry on the next round.
 public struct StatusSummaries: Sendable {
     /// The folder of the summaries, relative to the store's root.
-    public static let folder = "summaries"
+    public static let folder = SummaryKey.folder
     /// The manifest's key: `{"version":1,"origins":[...]}`.
     public static let manifestKey = "summaries/index.json"
     /// How often a compare-and-swap is tried before giving up.
@@ -49,13 +37,7 @@ public struct StatusSummaries: Sendable {
     }
 
     /// Refuses keys outside `summaries/<name>.json`, so no key can point anywhere else.
-    static func checkKey(_ key: String) throws(CheckupError) {
-        let name = key.hasPrefix(folder + "/") ? String(key.dropFirst(folder.count + 1)) : ""
-        guard name.hasSuffix(".json"), name.count > 5, !name.hasPrefix("."),
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a summary key")
-        }
-    }
+    static func checkKey(_ key: String) throws(CheckupError) { try SummaryKey.check(key) }
 
     /// Adds `results` to this node's summary as of `now` (Unix nanoseconds) and makes sure the
     /// manifest lists this node.

@@ -246,15 +246,15 @@ extension FileSystemStorage: SummaryStorage {
     static let summaryLockName = ".summaries.lock"
 
     public func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)? {
-        try StatusSummaries.checkKey(key)
+        try SummaryKey.check(key)
         guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
         return (data, Digest.hex(Digest.sha256([UInt8](data))))
     }
 
     public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
-        try StatusSummaries.checkKey(key)
+        try SummaryKey.check(key)
         try makeDirectory()
-        let folder = path(StatusSummaries.folder)
+        let folder = path(SummaryKey.folder)
         if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw failure("creating directory \(folder)", errno) }
         return try withLock(Self.summaryLockName) { () throws(CheckupError) -> Bool in
             let current = FileManager.default.contents(atPath: path(key)).map { Digest.hex(Digest.sha256([UInt8]($0))) }
@@ -266,7 +266,7 @@ extension FileSystemStorage: SummaryStorage {
 
     public func deleteSummaryObjects(_ keys: [String]) async throws {
         for key in keys {
-            try StatusSummaries.checkKey(key)
+            try SummaryKey.check(key)
             if unlink(path(key)) != 0 && errno != ENOENT { throw failure("deleting \(path(key))", errno) }
         }
     }

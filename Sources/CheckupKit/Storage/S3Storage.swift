@@ -130,7 +130,7 @@ extension S3Storage: JSONConfigurable {
 // revalidate (a cheap 304) instead of showing a stale state.
 extension S3Storage: SummaryStorage {
     public func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)? {
-        try StatusSummaries.checkKey(key)
+        try SummaryKey.check(key)
         guard let (body, etag) = try await client().getObjectTagged(key) else { return nil }
         // Written by an older checkup or by hand, a summary may be plain JSON.
         guard Gzip.isCompressed(body) else { return (Data(body), etag) }
@@ -142,13 +142,13 @@ extension S3Storage: SummaryStorage {
     }
 
     public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
-        try StatusSummaries.checkKey(key)
+        try SummaryKey.check(key)
         return try await client().putObjectIf(key, body: Gzip.compress([UInt8](data)), etag: tag,
                                               extraHeaders: [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")])
     }
 
     public func deleteSummaryObjects(_ keys: [String]) async throws {
-        for key in keys { try StatusSummaries.checkKey(key) }
+        for key in keys { try SummaryKey.check(key) }
         try await client().deleteObjects(keys)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Somewhere check results are kept.
 public protocol Storage: Sendable {
     /// Stores one round of results as a new, uniquely named check file.
@@ -10,6 +12,32 @@ public protocol StorageReader: Sendable {
     func index() async throws -> [String: Int64]
     /// The results in one check file named by `index()`.
     func fetch(_ name: String) async throws -> [CheckResult]
+}
+
+/// A storage that can keep the status page's summary objects (`summaries/…`) beside its check
+/// files, with compare-and-swap writes so that no update is lost.
+public protocol SummaryStorage: Sendable {
+    /// Reads the object `key` and a version tag for `writeSummaryObject`; nil when it does not exist.
+    func readSummaryObject(_ key: String) async throws -> (data: Data, tag: String)?
+    /// Writes `data` to `key` only if the object is still at version `tag` (nil: only if it does
+    /// not exist). Returns false, writing nothing, when another writer changed it first.
+    func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool
+    /// Deletes the objects; missing ones are no error.
+    func deleteSummaryObjects(_ keys: [String]) async throws
+}
+
+/// The keys a `SummaryStorage` accepts: `summaries/<name>.json`, the name of letters, digits, `.`,
+/// `_` and `-` (not starting with a dot), so that no key can point anywhere else.
+enum SummaryKey {
+    static let folder = "summaries"
+
+    static func check(_ key: String) throws(CheckupError) {
+        let name = key.hasPrefix(folder + "/") ? String(key.dropFirst(folder.count + 1)) : ""
+        guard name.hasSuffix(".json"), name.count > 5, !name.hasPrefix("."),
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a summary key")
+        }
+    }
 }
 
 /// A storage that cleans up after itself, e.g. deleting check files older than `check_expiry`.
