@@ -147,3 +147,30 @@ import Testing
         #expect(RFC3339.parse("2016-13-01T00:00:00Z") == nil)
     }
 }
+
+@Suite struct JSONParseTests {
+    @Test func foundationParserGivesWhatTheDecoderGave() throws {
+        let text = #"{"z":[true,false,1,0,-5,1.0,1.5,1e3,9223372036854775807,18446744073709551615,"s\u00e9",null,{"b":[]},-0.25],"a":{}}"#
+        let fast = try JSONValue.parse(Data(text.utf8))
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(fast == decoded)
+        let items = try #require(fast.objectValue?["z"]?.arrayValue)
+        #expect(items[0] == .bool(true) && items[1] == .bool(false))
+        #expect(items[2] == .int(1) && items[3] == .int(0) && items[4] == .int(-5))
+        #expect(items[5] == .int(1) && items[6] == .double(1.5) && items[7] == .int(1000))
+        #expect(items[8] == .int(.max) && items[9] == .double(18446744073709551615))
+        #expect(items[10] == .string("sé") && items[11] == .null && items[13] == .double(-0.25))
+        #expect(fast.objectValue?.keys == ["a", "z"])
+    }
+
+    @Test func badJSONStillGetsTheDecodersWording() {
+        do {
+            _ = try JSONValue.parse(Data("{\n \"a\": tru }".utf8))
+            Issue.record("parsed")
+        } catch let error as JSONValue.ParseError {
+            #expect(error.message.hasPrefix("invalid JSON"), "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}

@@ -16,10 +16,62 @@ enum JSONValue: Sendable, Equatable {
 
     /// Parses JSON text. Throws `JSONValue.ParseError` with the decoder's description on bad input.
     static func parse(_ data: Data) throws -> JSONValue {
+        // Foundation's JSONSerialization parses about three times faster than decoding this enum
+        // with JSONDecoder (which tries each type in turn, paying for an error each time); that
+        // counts for megabyte summaries. JSONDecoder still words the error for bad input.
+        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+           let value = JSONValue(foundation: object) {
+            return value
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
             throw ParseError(message: Self.describe(error))
+        }
+    }
+
+    /// A value from JSONSerialization's tree; nil for anything it should not produce.
+    init?(foundation object: Any) {
+        switch object {
+        case let string as String:
+            self = .string(string)
+        case let number as NSNumber:
+            switch number.objCType.pointee {
+            case CChar(UInt8(ascii: "c")):  // JSON true and false
+                self = .bool(number.boolValue)
+            case CChar(UInt8(ascii: "d")), CChar(UInt8(ascii: "f")):
+                // As JSONDecoder did: a number written with a fraction or exponent that is whole
+                // (1.0, 1e3) is an integer.
+                let d = number.doubleValue
+                self = d == d.rounded() && abs(d) < 9.2e18 ? .int(Int64(d)) : .double(d)
+            case CChar(UInt8(ascii: "Q")):
+                let u = number.uint64Value
+                self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(number.doubleValue)
+            default:
+                self = .int(number.int64Value)
+            }
+        case let array as [Any]:
+            var items: [JSONValue] = []
+            items.reserveCapacity(array.count)
+            for item in array {
+                guard let value = JSONValue(foundation: item) else { return nil }
+                items.append(value)
+            }
+            self = .array(items)
+        case let dictionary as [String: Any]:
+            var pairs: [(String, JSONValue)] = []
+            pairs.reserveCapacity(dictionary.count)
+            for (key, item) in dictionary {
+                guard let value = JSONValue(foundation: item) else { return nil }
+                pairs.append((key, value))
+            }
+            // As decoding: sorted, so that behaviour never depends on hashing.
+            pairs.sort { $0.0 < $1.0 }
+            self = .object(JSONObject(pairs))
+        case is NSNull:
+            self = .null
+        default:
+            return nil
         }
     }
 
