@@ -231,6 +231,18 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         try await concurrentWritersLoseNothing(try await s3Peer.bucket())
     }
 
+    @Test func rebuildingAWindowAtATimeGivesTheSummaryOfEverything() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let now = CheckResult.now()
+        let rounds = historyResults(days: 3, end: now / 1_000_000 - 60_000)
+        for round in rounds { try storage.storeFile(round) }  // 432 files: two windows
+        #expect(rounds.count > StatusSummaries.rebuildWindow)
+        let rebuilt = try await StatusSummaries(storage: storage, origin: "a").rebuild(from: storage, now: now)
+        #expect(rebuilt == StatusSummary(origin: "a", rebuildingFrom: Array(rounds.joined()), now: now))
+    }
+
     @Test func s3ConditionalWritesRefuseAStaleVersion() async throws {
         let bucket = try await s3Peer.bucket()
         let key = "summaries/x.json"

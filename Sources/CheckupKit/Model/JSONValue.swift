@@ -32,10 +32,30 @@ enum JSONValue: Sendable, Equatable {
 
     /// A value from JSONSerialization's tree; nil for anything it should not produce.
     init?(foundation object: Any) {
-        switch object {
-        case let string as String:
+        // Exact type tests first: casting a Swift array, string or dictionary to NSNumber bridges
+        // it to Foundation first, which costs more than the whole parse.
+        let type = ObjectIdentifier(Swift.type(of: object))
+        if type == Self.arrayType, let array = object as? [Any] {
+            var items: [JSONValue] = []
+            items.reserveCapacity(array.count)
+            for item in array {
+                guard let value = JSONValue(foundation: item) else { return nil }
+                items.append(value)
+            }
+            self = .array(items)
+        } else if type == Self.stringType, let string = object as? String {
             self = .string(string)
-        case let number as NSNumber:
+        } else if type == Self.dictionaryType, let dictionary = object as? [String: Any] {
+            var pairs: [(String, JSONValue)] = []
+            pairs.reserveCapacity(dictionary.count)
+            for (key, item) in dictionary {
+                guard let value = JSONValue(foundation: item) else { return nil }
+                pairs.append((key, value))
+            }
+            // As decoding: sorted, so that behaviour never depends on hashing.
+            pairs.sort { $0.0 < $1.0 }
+            self = .object(JSONObject(pairs))
+        } else if let number = object as? NSNumber {
             switch number.objCType.pointee {
             case CChar(UInt8(ascii: "c")):  // JSON true and false
                 self = .bool(number.boolValue)
@@ -50,30 +70,18 @@ enum JSONValue: Sendable, Equatable {
             default:
                 self = .int(number.int64Value)
             }
-        case let array as [Any]:
-            var items: [JSONValue] = []
-            items.reserveCapacity(array.count)
-            for item in array {
-                guard let value = JSONValue(foundation: item) else { return nil }
-                items.append(value)
-            }
-            self = .array(items)
-        case let dictionary as [String: Any]:
-            var pairs: [(String, JSONValue)] = []
-            pairs.reserveCapacity(dictionary.count)
-            for (key, item) in dictionary {
-                guard let value = JSONValue(foundation: item) else { return nil }
-                pairs.append((key, value))
-            }
-            // As decoding: sorted, so that behaviour never depends on hashing.
-            pairs.sort { $0.0 < $1.0 }
-            self = .object(JSONObject(pairs))
-        case is NSNull:
+        } else if let string = object as? String {
+            self = .string(string)
+        } else if object is NSNull {
             self = .null
-        default:
+        } else {
             return nil
         }
     }
+
+    private static let arrayType = ObjectIdentifier([Any].self)
+    private static let stringType = ObjectIdentifier(String.self)
+    private static let dictionaryType = ObjectIdentifier([String: Any].self)
 
     struct ParseError: Error { var message: String }
 

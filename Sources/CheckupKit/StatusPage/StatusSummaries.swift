@@ -13,6 +13,8 @@ public struct StatusSummaries: Sendable {
     public static let manifestKey = "summaries/index.json"
     /// How often a compare-and-swap is tried before giving up.
     static let attempts = 8
+    /// How many check files `rebuild` reads at a time.
+    static let rebuildWindow = 256
 
     /// Where the summaries are kept.
     public var storage: any SummaryStorage
@@ -81,22 +83,34 @@ public struct StatusSummaries: Sendable {
     @discardableResult
     public func rebuild(from reader: any StorageReader, now: Int64 = CheckResult.now(),
                         concurrency: Int = 16) async throws -> StatusSummary {
-        let names = try await reader.index().keys.sorted()
-        var results: [CheckResult] = []
-        try await withThrowingTaskGroup(of: [CheckResult].self) { group in
-            var next = 0
-            func start() {
-                let name = names[next]
-                next += 1
-                group.addTask { try await reader.fetch(name) }
-            }
-            while next < min(concurrency, names.count) { start() }
-            while let batch = try await group.next() {
-                results.append(contentsOf: batch)
-                if next < names.count { start() }
-            }
+        // Oldest first, a window of files at a time, each added as of its own newest result: as
+        // the node would have added them live, so memory stays bounded by one window and every
+        // finished day is rolled up from all of its results.
+        let names = try await reader.index().keys.sorted {
+            (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
         }
-        let summary = StatusSummary(origin: origin, rebuildingFrom: results, now: now)
+        var summary = StatusSummary(origin: origin)
+        var start = 0
+        while start < names.count {
+            let window = Array(names[start..<min(start + Self.rebuildWindow, names.count)])
+            start += window.count
+            var results: [CheckResult] = []
+            try await withThrowingTaskGroup(of: [CheckResult].self) { group in
+                var next = 0
+                func fetchNext() {
+                    let name = window[next]
+                    next += 1
+                    group.addTask { try await reader.fetch(name) }
+                }
+                while next < min(concurrency, window.count) { fetchNext() }
+                while let batch = try await group.next() {
+                    results.append(contentsOf: batch)
+                    if next < window.count { fetchNext() }
+                }
+            }
+            if let newest = results.map(\.timestamp).max() { summary.add(results, now: min(newest, now)) }
+        }
+        summary.add([], now: now)
         let data = summary.jsonData()
         let origin = self.origin
         try await modify(Self.key(for: origin)) { _ in data }
