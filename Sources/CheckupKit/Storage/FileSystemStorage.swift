@@ -167,11 +167,12 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
             unlink(temp)
             throw failure("writing \(path(name))", code)
         }
-        syncDirectory()
+        syncDirectory((path(name) as NSString).deletingLastPathComponent)
     }
 
-    private func syncDirectory() {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    /// fsyncs a directory (by default the store's), so that a rename or link into it lasts.
+    private func syncDirectory(_ folder: String? = nil) {
+        let fd = open(folder ?? directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 {
             fsync(fd)
             close(fd)
