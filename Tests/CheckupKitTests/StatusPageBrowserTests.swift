@@ -182,6 +182,30 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         withExtendedLifetime((serve, peer)) {}
     }
 
+    @Test func thePagesSigV4MatchesAWSsPublishedListObjectsExample() async throws {
+        // The original's config.js carries a read-only key, which the page uses only to sign the
+        // listing of a bucket without summaries (Web Crypto). moto cannot check that from a
+        // browser (anonymous reads crash it with authentication on), so the signer is held to
+        // AWS's own example: GET Bucket (List Objects), AKIAIOSFODNN7EXAMPLE, 2013-05-24.
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+        let script = #"""
+        checkup.sigV4('https://examplebucket.s3.amazonaws.com/', 'max-keys=2&prefix=J',
+          {id: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1'},
+          '20130524T000000Z')
+        """#
+        let page = try await viewPage(serve.base + "/", width: 390, extra: ["--eval", script])
+        let headers = try #require(page.json["eval"]?.objectValue)
+        #expect(headers["Authorization"] == .string(
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+            + "SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+            + "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"))
+        #expect(headers["x-amz-date"] == .string("20130524T000000Z"))
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func anExportedPageOnAPlainStaticServerReadsTheStore() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

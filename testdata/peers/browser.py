@@ -11,7 +11,8 @@ most 20 s). WIDTH defaults to 390 (a phone, emulated as a mobile device), HEIGHT
 increases, collects again, and reports whether the document was reloaded meanwhile.
 --signal FILE creates FILE after the first render (so a test can change the store then), and
 --wait-until JS waits (up to 30 s) for a JavaScript expression to be true instead of for the
-next load; `until_met` says whether it was.
+next load; `until_met` says whether it was. --eval JS evaluates an expression (a Promise is
+awaited) after the page has rendered and reports its value as `eval`.
 
 Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d, 30d, 90d},
 days, days_total, has_chart, threshold_line}], messages [{text, html, links}], pwned,
@@ -84,6 +85,7 @@ def parse_args(argv):
     p.add_argument("--wait-refresh", action="store_true")
     p.add_argument("--signal")
     p.add_argument("--wait-until")
+    p.add_argument("--eval")
     return p.parse_args(argv)
 
 
@@ -153,6 +155,12 @@ def main():
                 "return {rows: k('.endpoint'), events: k('#timeline li')};")
             result.update({"refreshed": refreshed, "reloaded": reloaded, "before": before, "until_met": result_until,
                            "kept_rows": kept["rows"][0], "kept_events": kept["events"][0]})
+        if args.eval:
+            # A JavaScript expression that may give a Promise; its value is reported as "eval".
+            result["eval"] = driver.execute_async_script(
+                "var done = arguments[arguments.length - 1];"
+                "Promise.resolve().then(function () { return (" + args.eval + "); })"
+                ".then(done, function (e) { done({error: String(e)}); });")
         if args.screenshot:
             full = driver.execute_script("return Math.max(document.documentElement.scrollHeight, %d)" % height)
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
