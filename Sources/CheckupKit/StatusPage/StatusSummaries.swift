@@ -114,9 +114,14 @@ public struct StatusSummaries: Sendable {
         let data = summary.jsonData()
         let origin = self.origin
         try await modify(Self.key(for: origin)) { _ in data }
+        // Delete the others first, then take them off the manifest: a page never asks for a
+        // summary that is gone, and a node that stores meanwhile adds itself back next round.
         let others = try await origins().filter { $0 != origin }
-        try await modify(Self.manifestKey) { _ in Self.manifestData([origin]) }
         try await storage.deleteSummaryObjects(others.map(Self.key(for:)))
+        try await modify(Self.manifestKey) { data throws(CheckupError) in
+            let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
+            return Self.manifestData(Array(Set(listed.filter { !others.contains($0) } + [origin])))
+        }
         return summary
     }
 
