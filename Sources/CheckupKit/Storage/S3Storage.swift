@@ -149,8 +149,15 @@ extension S3Storage: SummaryStorage {
 
     public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
         try SummaryKey.check(key)
-        return try await client().putObjectIf(key, body: Gzip.compress([UInt8](data)), etag: tag,
-                                              extraHeaders: [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")])
+        let client = try client()
+        let body = Gzip.compress([UInt8](data))
+        let headers = [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")]
+        if try await client.putObjectIf(key, body: body, etag: tag, extraHeaders: headers) { return true }
+        // Refused. Another writer changes the object; a store that refuses the condition itself
+        // leaves it as it was, and then gets a plain write (it cannot do better).
+        guard try await client.headObjectETag(key) == tag else { return false }
+        _ = try await client.send("PutObject", "PUT", key: key, body: body, headers: [("Content-Type", "application/json")] + headers)
+        return true
     }
 
     public func deleteSummaryObjects(_ keys: [String]) async throws {

@@ -68,6 +68,13 @@ struct S3Client: Sendable {
         return (response.body, etag)
     }
 
+    /// HeadObject: the object's `ETag`, or nil when there is no such key (404).
+    func headObjectETag(_ key: String) async throws -> String? {
+        let response = try await send("HeadObject", "HEAD", key: key, passing: [404])
+        if response.status == 404 { return nil }
+        return response.headers.first { $0.name.lowercased() == "etag" }?.value ?? ""
+    }
+
     /// PutObject only if the object still has `etag` (`If-Match`), or does not exist yet when
     /// `etag` is nil (`If-None-Match: *`): S3's conditional writes. Returns false when another
     /// writer got there first (412, or 409 for a concurrent conditional write). A store that
