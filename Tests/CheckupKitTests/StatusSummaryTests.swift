@@ -243,6 +243,33 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(rebuilt == StatusSummary(origin: "a", rebuildingFrom: Array(rounds.joined()), now: now))
     }
 
+    @Test(arguments: ["501", "412"])
+    func aStoreWithoutConditionalWritesStillGetsEveryRoundAndSummary(mode: String) async throws {
+        // moto behind a proxy that answers every conditional PutObject with 501 NotImplemented,
+        // or always 412, as S3-compatible stores without conditional writes do.
+        let moto = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path, "--no-auth"]) }
+        guard case .int(let motoPort)? = try JSONValue.parse(Data(moto.banner.utf8)).objectValue?["port"] else {
+            throw CheckupError(.service, "s3d.py said: \(moto.banner)")
+        }
+        let proxy = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3proxy.py").path,
+                                                                   String(motoPort), mode]) }
+        let storage = S3Storage(accessKeyID: "AKIDTEST", secretAccessKey: "secret", region: "us-east-1",
+                                bucket: "plain-\(mode)", endpoint: "http://127.0.0.1:\(proxy.port)")
+        try await storage.client().createBucket()
+        var checkup = Checkup(checkers: [], storage: storage)
+        checkup.origin = "east"
+        let log = Mutex2<[String]>([])
+        checkup.log = LogSink { line in log.set(log.get() + [line]) }
+        let now = CheckResult.now() / 1_000_000
+        for i in 0..<3 { try await checkup.store([summaryResult("Web", at: now - Int64(3 - i) * 60_000)]) }
+        #expect(log.get().isEmpty, "\(log.get())")
+        #expect(try await storage.index().count == 3)
+        let summary = try #require(try await StatusSummaries(storage: storage, origin: "east").load())
+        #expect(summary.endpoints.first?.recent.count == 3)
+        #expect(try await StatusSummaries(storage: storage, origin: "east").origins() == ["east"])
+        withExtendedLifetime((moto, proxy)) {}
+    }
+
     @Test func s3ConditionalWritesRefuseAStaleVersion() async throws {
         let bucket = try await s3Peer.bucket()
         let key = "summaries/x.json"
