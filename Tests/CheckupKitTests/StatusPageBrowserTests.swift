@@ -248,6 +248,32 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         withExtendedLifetime(serve) {}
     }
 
+    @Test func timesFollowTheVisitorsZoneAnd12Or24HourClock() async throws {
+        // The original showed 12:xx as AM and 00:xx as "0:xx AM"; times now follow the locale.
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let at = CheckResult.now() / 1_000_000 - 120_000
+        try await StatusSummaries(storage: FileSystemStorage(directory: dir + "/checks"), origin: "a")
+            .update(with: [summaryResult("Web", at: at, message: "Maintenance")])
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+        func local(_ zone: String, _ pattern: String) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: zone)
+            formatter.dateFormat = pattern
+            return formatter.string(from: Date(timeIntervalSince1970: Double(at) / 1000))
+        }
+        let german = try await viewPage(serve.base + "/", width: 1440, extra: ["--locale", "de-DE", "--timezone", "Asia/Kolkata"])
+        let shown = try #require(german.json["timeline_times"]?.arrayValue?.first?.stringValue)
+        #expect(shown.hasSuffix(local("Asia/Kolkata", "HH:mm")) && !shown.contains("AM") && !shown.contains("PM"), "\(shown)")
+        let american = try await viewPage(serve.base + "/", width: 1440, extra: ["--locale", "en-US", "--timezone", "America/New_York"])
+        let shownUS = try #require(american.json["timeline_times"]?.arrayValue?.first?.stringValue)
+        let twelve = local("America/New_York", "h:mm"), meridiem = local("America/New_York", "a")
+        #expect(shownUS.contains(twelve) && shownUS.hasSuffix(meridiem), "\(shownUS) vs \(twelve) \(meridiem)")
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func theOriginalsCheckFilesAloneStillRender() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

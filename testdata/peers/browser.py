@@ -12,7 +12,8 @@ increases, collects again, and reports whether the document was reloaded meanwhi
 --signal FILE creates FILE after the first render (so a test can change the store then), and
 --wait-until JS waits (up to 30 s) for a JavaScript expression to be true instead of for the
 next load; `until_met` says whether it was. --eval JS evaluates an expression (a Promise is
-awaited) after the page has rendered and reports its value as `eval`.
+awaited) after the page has rendered and reports its value as `eval`. --locale (e.g. de-DE)
+and --timezone (e.g. Asia/Kolkata) emulate the visitor's; `timeline_times` lists the times shown.
 
 Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d, 30d, 90d},
 days, days_total, has_chart, threshold_line}], messages [{text, html, links}], pwned,
@@ -69,6 +70,7 @@ return {
   loads: stats.loads == null ? null : stats.loads,
   fetches: stats.requests == null ? null : stats.requests,
   state_changes: q('#timeline li.event.state-change').length,
+  timeline_times: q('#timeline time.event-time').map((t) => t.textContent),
   focusable_days: q('.day[tabindex="0"]').length,
   rendered: document.documentElement.dataset.rendered === '1',
 };
@@ -86,6 +88,8 @@ def parse_args(argv):
     p.add_argument("--signal")
     p.add_argument("--wait-until")
     p.add_argument("--eval")
+    p.add_argument("--locale")
+    p.add_argument("--timezone")
     return p.parse_args(argv)
 
 
@@ -115,6 +119,10 @@ def main():
         # A phone-sized viewport below 700 px (a desktop window cannot be made this narrow).
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+        if args.locale:
+            driver.execute_cdp_cmd("Emulation.setLocaleOverride", {"locale": args.locale})
+        if args.timezone:
+            driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": args.timezone})
         if args.dark:
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                                    {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
