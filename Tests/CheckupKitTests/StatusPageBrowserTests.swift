@@ -110,6 +110,24 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         withExtendedLifetime(serve) {}
     }
 
+    @Test(arguments: [false, true])
+    func textHasWCAGAAContrastInEveryState(dark: Bool) async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try await storeHistory(in: FileSystemStorage(directory: dir + "/checks"), end: CheckResult.now() / 1_000_000 - 30_000)
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+        let script = try String(contentsOf: repositoryRoot.appendingPathComponent("testdata/peers/contrast.js"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("//") }.joined(separator: "\n")
+        let page = try await viewPage(serve.base + "/", width: 1440, extra: (dark ? ["--dark"] : []) + ["--eval", script])
+        let pairs = page.json["eval"]?.arrayValue?.compactMap(\.arrayValue) ?? []
+        #expect(pairs.count > 20)
+        // 4.5:1 for normal text (WCAG 2.x AA), for every visible text: banner, pills, badges, figures.
+        let low = pairs.filter { if case .double(let r)? = $0.last { r < 4.5 } else if case .int(let r)? = $0.last { Double(r) < 4.5 } else { true } }
+        #expect(low.isEmpty, "\(low)")
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func refreshPicksUpANewResultWithoutReloading() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
