@@ -124,7 +124,7 @@ func run(_ args: Arguments) async throws -> Int32 {
         }
         let about = args.flags["about"] ?? ""
         let checkup = try loadCheckup(args)
-        guard let storage = checkup.storage else { throw CheckupError(.config, "no storage configured") }
+        guard checkup.storage != nil else { throw CheckupError(.config, "no storage configured") }
         var results = try await checkup.check()
         let index: Int
         if about.isEmpty {
@@ -139,7 +139,6 @@ func run(_ args: Arguments) async throws -> Int32 {
             index = i
         }
         results[index].message = args.positionals[0]
-        _ = storage
         try await checkup.store(results)
         print("Message posted")
         return 0

@@ -135,9 +135,9 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(StatusSummaries.origin("eu-west/1 a") == "eu-west-1-a")
         #expect(StatusSummaries.origin("..") == "node")
         #expect(!StatusSummaries.origin("").isEmpty)
-        #expect(throws: CheckupError.self) { try StatusSummaries.checkKey("summaries/../index.json") }
-        #expect(throws: CheckupError.self) { try StatusSummaries.checkKey("123-check.json") }
-        #expect((try? StatusSummaries.checkKey("summaries/node-a.json")) != nil)
+        #expect(throws: CheckupError.self) { try SummaryKey.check("summaries/../index.json") }
+        #expect(throws: CheckupError.self) { try SummaryKey.check("123-check.json") }
+        #expect((try? SummaryKey.check("summaries/node-a.json")) != nil)
     }
 
     @Test func exportWritesThePageWithAnAnonymousStorageURL() throws {

@@ -44,18 +44,18 @@
     return duration(ns);
   }
 
-  function plural(n, unit) { return n + ' ' + unit + (n === 1 ? '' : 's') + ' ago'; }
+  function unitsAgo(n, unit) { return n + ' ' + unit + (n === 1 ? '' : 's') + ' ago'; }
 
   // "x ago" for a time in milliseconds.
   function ago(ms, nowMs) {
     var s = Math.max(0, Math.round(((nowMs || Date.now()) - ms) / 1000));
     if (s < 5) return 'just now';
-    if (s < 60) return plural(s, 'second');
+    if (s < 60) return unitsAgo(s, 'second');
     var m = Math.floor(s / 60);
-    if (m < 60) return plural(m, 'minute');
+    if (m < 60) return unitsAgo(m, 'minute');
     var h = Math.floor(m / 60);
-    if (h < 48) return plural(h, 'hour');
-    return plural(Math.floor(h / 24), 'day');
+    if (h < 48) return unitsAgo(h, 'hour');
+    return unitsAgo(Math.floor(h / 24), 'day');
   }
 
   function sameDay(a, b) {
@@ -343,4 +343,5 @@
   };
   checkup.chart = chart;
   checkup.chart.PHASES = PHASES;
+  checkup.chart.median = median;
 })(window.checkup = window.checkup || {});

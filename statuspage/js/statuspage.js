@@ -9,6 +9,7 @@
 (function (checkup) {
   var cfg = checkup.config || {};
   var fmt = checkup.fmt;
+  var median = checkup.chart.median;
   var MIN = 60e3, HOUR = 60 * MIN, DAY = 24 * HOUR;
   var TIMEFRAME_NS = Number(cfg.timeframe) > 0 ? Number(cfg.timeframe) : 864e11;   // check-file mode only
   var TIMEFRAME_MS = TIMEFRAME_NS / 1e6;
@@ -87,12 +88,6 @@
   }
   var numberFmt = new Intl.NumberFormat();   // one formatter: toLocaleString() builds one per call
   function plural(n, word) { return numberFmt.format(n) + ' ' + word + (n === 1 ? '' : 's'); }
-
-  function median(nums) {
-    if (!nums.length) return null;
-    var a = nums.slice().sort(function (x, y) { return x - y; }), m = a.length >> 1;
-    return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-  }
 
   function quantile(sorted, q) {
     if (!sorted.length) return 0;

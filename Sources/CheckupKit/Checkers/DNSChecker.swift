@@ -108,7 +108,7 @@ public struct DNSChecker: Checker, Equatable {
         switch outcome {
         case .timedOut: return "dns: no answer from \(server) within \(timeout.goDescription)"
         case .failed(let message): return "dns: \(server): \(message)"
-        case .cancelled: return "check cancelled"
+        case .cancelled: return Attempt.cancelledError
         case _ where hostname.isEmpty: return nil  // any reply to `. NS` shows the server works
         case .rcode(let rcode): return "dns: \(rcode) for \(fqdn) (\(queryType.rawValue))"
         case .noRecords: return "dns: no \(queryType.rawValue) records for \(fqdn)"

@@ -79,7 +79,7 @@ public struct ExecChecker: Checker, Equatable {
         if let spawnError = outcome.spawnError {
             attempt.error = "cannot run \(command): \(spawnError)"
         } else if Task.isCancelled {
-            attempt.error = "check cancelled"
+            attempt.error = Attempt.cancelledError
         } else if outcome.timedOut {
             attempt.error = "timed out after \(limit.goDescription); killed"
         } else if let signal = outcome.signal {

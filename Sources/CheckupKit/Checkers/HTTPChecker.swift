@@ -82,7 +82,7 @@ public struct HTTPChecker: Checker, Equatable {
         do {
             response = try await CurlEngine.shared.perform(request)
         } catch {
-            return Attempt(rtt: .zero, error: "check cancelled")
+            return Attempt(rtt: .zero, error: Attempt.cancelledError)
         }
         var attempt = Attempt(response: response)
         guard response.succeeded else {

@@ -67,7 +67,7 @@ extension TCPChecker {
     /// The response is nil when the task was cancelled.
     static func connect(_ request: TransferRequest) async -> (attempt: Attempt, response: TransferResponse?) {
         guard let response = try? await CurlEngine.shared.perform(request) else {
-            return (Attempt(rtt: .zero, error: "check cancelled"), nil)
+            return (Attempt(rtt: .zero, error: Attempt.cancelledError), nil)
         }
         var attempt = Attempt(response: response)
         attempt.rtt = response.totalTime

@@ -4,6 +4,9 @@
 /// that phase alone (not cumulative), and each is left out of the JSON when not measured, so the
 /// original's readers see the same `{"rtt":…,"error":…}` objects as before.
 public struct Attempt: Sendable, Equatable {
+    /// The error of an attempt whose check was cancelled (the task ended before it finished).
+    static let cancelledError = "check cancelled"
+
     /// Round-trip time: for HTTP, from the start of the request until the response headers arrived.
     public var rtt: Duration
     /// Why the attempt failed; nil when it succeeded.

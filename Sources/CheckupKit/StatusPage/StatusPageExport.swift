@@ -23,19 +23,7 @@ public struct StatusPageExport: Sendable {
     /// - Throws: `CheckupError` (`.config`) for a storage the page cannot read.
     public init(pageDirectory: String, storage: any Storage, outputDirectory: String, url: String? = nil) throws(CheckupError) {
         if let s3 = storage as? S3Storage {
-            let base: String
-            if !s3.endpoint.isEmpty {
-                let service = s3.endpoint.hasSuffix("/") ? String(s3.endpoint.dropLast()) : s3.endpoint
-                if s3.pathStyle == false, let scheme = service.range(of: "://") {
-                    base = service[..<scheme.upperBound] + s3.bucket + "." + service[scheme.upperBound...] + "/"
-                } else {
-                    base = "\(service)/\(s3.bucket)/"
-                }
-            } else {
-                let host = s3.region.isEmpty || s3.region == "us-east-1" ? "s3.amazonaws.com" : "s3.\(s3.region).amazonaws.com"
-                base = s3.bucket.contains(".") || s3.pathStyle == true ? "https://\(host)/\(s3.bucket)/" : "https://\(s3.bucket).\(host)/"
-            }
-            self.init(pageDirectory: pageDirectory, storageURL: url ?? base, storageType: "s3")
+            self.init(pageDirectory: pageDirectory, storageURL: url ?? s3.bucketURL, storageType: "s3")
         } else if let fs = storage as? FileSystemStorage {
             let base = url ?? (fs.url.isEmpty ? Self.relativePath(from: outputDirectory, to: fs.directory) : fs.url)
             self.init(pageDirectory: pageDirectory, storageURL: base, storageType: "fs")

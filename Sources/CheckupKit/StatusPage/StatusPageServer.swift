@@ -4,9 +4,10 @@ import Synchronization
 /// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
 ///
 /// Routes: `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
-/// status summaries (`/summaries/…`) serve the store's files as stored; any other path is a file of the page directory. Every response
-/// carries `ETag` (SHA-256 of the body) and `Last-Modified`, and a matching `If-None-Match` or
-/// `If-Modified-Since` gets `304 Not Modified`, so polling the page is cheap. No path can reach
+/// status summaries (`/summaries/…`) serve the store's files as stored; any other path is a file
+/// of the page directory. Every response carries `ETag` (SHA-256 of the body) and, for files,
+/// `Last-Modified`; a matching `If-None-Match` or `If-Modified-Since` gets `304 Not Modified`,
+/// so polling the page is cheap. Text is gzipped for clients that accept it. No path can reach
 /// outside the two directories, and only GET and HEAD are answered.
 public final class StatusPageServer: Sendable {
     private let server: HTTPServer
@@ -62,9 +63,9 @@ public final class StatusPageServer: Sendable {
         var path = request.path
         if path == "/" { path = "/index.html" }
         let name = String(path.dropFirst())
-        let isSummary = (try? StatusSummaries.checkKey(name)) != nil
+        let isSummary = (try? SummaryKey.check(name)) != nil
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
-            return fromReader(reader, name: name, request: request)
+            return fromReader(reader, name: name, isSummary: isSummary, request: request)
         }
         if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
             return response
@@ -103,10 +104,10 @@ public final class StatusPageServer: Sendable {
 
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
-    static func fromReader(_ reader: any StorageReader, name: String, request: HTTPServer.Request) -> Response {
+    static func fromReader(_ reader: any StorageReader, name: String, isSummary: Bool, request: HTTPServer.Request) -> Response {
         let outcome = waitFor { () async throws -> Data? in
             if name == FileSystemStorage.indexName { return FileSystemStorage.indexData(try await reader.index()) }
-            if (try? StatusSummaries.checkKey(name)) != nil {
+            if isSummary {
                 return try await (reader as? any SummaryStorage)?.readSummaryObject(name)?.data
             }
             return CheckResult.checkFileData(try await reader.fetch(name))

@@ -38,9 +38,6 @@ public struct StatusSummaries: Sendable {
         return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "node" : cleaned
     }
 
-    /// Refuses keys outside `summaries/<name>.json`, so no key can point anywhere else.
-    static func checkKey(_ key: String) throws(CheckupError) { try SummaryKey.check(key) }
-
     /// Adds `results` to this node's summary as of `now` (Unix nanoseconds) and makes sure the
     /// manifest lists this node.
     /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then

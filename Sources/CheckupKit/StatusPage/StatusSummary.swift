@@ -46,12 +46,7 @@ public struct StatusSummary: Sendable, Equatable {
         public var events: [Event] = []
 
         /// Every day's rollup, oldest first: the frozen days, then those still in `recent`.
-        public var days: [Day] {
-            var byDay: [String: [Point]] = [:]
-            for point in recent { byDay[Day.key(point.time), default: []].append(point) }
-            let live = byDay.keys.sorted().map { Day(key: $0, points: byDay[$0]!) }  // keys come from byDay
-            return Day.merged(frozen, live)
-        }
+        public var days: [Day] { Day.merged(frozen, Day.rollups(recent)) }
     }
 
     /// One result: when, its state and its median round-trip time, with the phase times.
@@ -146,11 +141,8 @@ public struct StatusSummary: Sendable, Equatable {
             var e = endpoints[i]
             let cut = e.recent.partitioningIndex { $0.time >= keepRecent }
             if cut > 0 {
-                let finished = Array(e.recent[..<cut])
+                e.frozen = Day.merged(e.frozen, Day.rollups(e.recent[..<cut]))
                 e.recent.removeFirst(cut)
-                var byDay: [String: [Point]] = [:]
-                for point in finished { byDay[Day.key(point.time), default: []].append(point) }
-                e.frozen = Day.merged(e.frozen, byDay.keys.sorted().map { Day(key: $0, points: byDay[$0]!) })
             }
             e.frozen.removeAll { $0.key < oldestDay }
             e.events.removeAll { $0.time < oldest }
@@ -231,6 +223,13 @@ extension StatusSummary.Day {
         median = rtts.count % 2 == 1 ? rtts[mid] : (rtts[mid - 1] + rtts[mid]) / 2
         // Nearest rank: the smallest value with at least 95% of the values at or below it.
         p95 = rtts[Swift.max(0, (rtts.count * 95 + 99) / 100 - 1)]
+    }
+
+    /// The rollups of the days `points` fall in, oldest first.
+    static func rollups(_ points: some Sequence<StatusSummary.Point>) -> [Self] {
+        var byDay: [String: [StatusSummary.Point]] = [:]
+        for point in points { byDay[key(point.time), default: []].append(point) }
+        return byDay.keys.sorted().map { Self(key: $0, points: byDay[$0]!) }  // keys come from byDay
     }
 
     /// Two sorted lists of rollups as one; the same day in both (a result that arrived after its

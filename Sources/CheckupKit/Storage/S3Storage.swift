@@ -46,7 +46,18 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
         let token = accessKeyID.isEmpty ? environment["AWS_SESSION_TOKEN"] ?? "" : ""
         return S3Client(credentials: .init(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token),
                         region: region, bucket: bucket, endpoint: endpoint.isEmpty ? nil : endpoint,
-                        pathStyle: pathStyle ?? !endpoint.isEmpty)
+                        pathStyle: usesPathStyle)
+    }
+
+    /// `path_style` when set; else yes for a custom `endpoint`, and for a bucket name with dots,
+    /// which a virtual host's TLS certificate (`*.s3.amazonaws.com`) cannot match.
+    var usesPathStyle: Bool { pathStyle ?? (!endpoint.isEmpty || bucket.contains(".")) }
+
+    /// The bucket's base URL as requests address it, ending in `/`: what a browser reads.
+    public var bucketURL: String {
+        let base = S3Client.baseURL(endpoint: endpoint.isEmpty ? nil : endpoint, region: region, bucket: bucket,
+                                    pathStyle: usesPathStyle)
+        return base.url + base.prefix + "/"
     }
 
     /// Stores `results` as a new check file.
@@ -61,13 +72,7 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
         let body = [UInt8](CheckResult.checkFileData(results))
         var stamp = CheckResult.now()
         // If-None-Match: two nodes storing in the same nanosecond get two keys, as fs's link().
-        // Three refusals in a row are no collision but a store that refuses the condition
-        // itself: then the key is written plainly, so a check file is never lost to it.
-        for _ in 0..<3 {
-            if try await client.putObjectIf("\(stamp)-check.json", body: body, etag: nil) { return "\(stamp)-check.json" }
-            stamp += 1
-        }
-        try await client.putObject("\(stamp)-check.json", body: body)
+        while !(try await client.putObjectIf("\(stamp)-check.json", body: body, etag: nil)) { stamp += 1 }
         return "\(stamp)-check.json"
     }
 
@@ -149,15 +154,8 @@ extension S3Storage: SummaryStorage {
 
     public func writeSummaryObject(_ key: String, _ data: Data, ifMatching tag: String?) async throws -> Bool {
         try SummaryKey.check(key)
-        let client = try client()
-        let body = Gzip.compress([UInt8](data))
-        let headers = [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")]
-        if try await client.putObjectIf(key, body: body, etag: tag, extraHeaders: headers) { return true }
-        // Refused. Another writer changes the object; a store that refuses the condition itself
-        // leaves it as it was, and then gets a plain write (it cannot do better).
-        guard try await client.headObjectETag(key) == tag else { return false }
-        _ = try await client.send("PutObject", "PUT", key: key, body: body, headers: [("Content-Type", "application/json")] + headers)
-        return true
+        return try await client().putObjectIf(key, body: Gzip.compress([UInt8](data)), etag: tag,
+                                              extraHeaders: [("Content-Encoding", "gzip"), ("Cache-Control", "no-cache")])
     }
 
     public func deleteSummaryObjects(_ keys: [String]) async throws {

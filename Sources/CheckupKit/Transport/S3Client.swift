@@ -26,6 +26,12 @@ struct S3Client: Sendable {
     }
 
     private var baseURL: (url: String, host: String, prefix: String) {
+        Self.baseURL(endpoint: endpoint, region: region, bucket: bucket, pathStyle: pathStyle)
+    }
+
+    /// Where a bucket's requests go: the URL and `Host` of the service (the bucket's virtual host,
+    /// or the service's with `pathStyle`) and the path prefix (`/bucket` with `pathStyle`).
+    static func baseURL(endpoint: String?, region: String, bucket: String, pathStyle: Bool) -> (url: String, host: String, prefix: String) {
         let service = endpoint ?? (region == "us-east-1" || region.isEmpty ? "https://s3.amazonaws.com" : "https://s3.\(region).amazonaws.com")
         let trimmed = service.hasSuffix("/") ? String(service.dropLast()) : service
         let schemeEnd = trimmed.range(of: "://")?.upperBound ?? trimmed.startIndex
@@ -64,32 +70,32 @@ struct S3Client: Sendable {
     func getObjectTagged(_ key: String) async throws -> (body: [UInt8], etag: String)? {
         let response = try await send("GetObject", "GET", key: key, passing: [404])
         if response.status == 404 { return nil }
-        let etag = response.headers.first { $0.name.lowercased() == "etag" }?.value ?? ""
-        return (response.body, etag)
+        return (response.body, response.header("ETag") ?? "")
     }
 
     /// HeadObject: the object's `ETag`, or nil when there is no such key (404).
     func headObjectETag(_ key: String) async throws -> String? {
         let response = try await send("HeadObject", "HEAD", key: key, passing: [404])
-        if response.status == 404 { return nil }
-        return response.headers.first { $0.name.lowercased() == "etag" }?.value ?? ""
+        return response.status == 404 ? nil : response.header("ETag") ?? ""
     }
 
     /// PutObject only if the object still has `etag` (`If-Match`), or does not exist yet when
     /// `etag` is nil (`If-None-Match: *`): S3's conditional writes. Returns false when another
-    /// writer got there first (412, or 409 for a concurrent conditional write). A store that
-    /// does not implement conditional writes (501) gets a plain PutObject.
+    /// writer got there first (409 for a concurrent conditional write, or 412 with the object
+    /// changed). A store without conditional writes (501, or a 412 although the object is as
+    /// expected) gets a plain PutObject: it cannot do better, and nothing is lost to it.
     func putObjectIf(_ key: String, body: [UInt8], etag: String?, extraHeaders: [(String, String)] = []) async throws -> Bool {
         let condition = etag.map { ("If-Match", $0) } ?? ("If-None-Match", "*")
         let headers = [("Content-Type", "application/json")] + extraHeaders
         let response = try await send("PutObject", "PUT", key: key, body: body, headers: headers + [condition], passing: [409, 412, 501])
         switch response.status {
-        case 409, 412: return false
-        case 501:
-            _ = try await send("PutObject", "PUT", key: key, body: body, headers: headers)
-            return true
+        case 409: return false
+        case 412: guard try await headObjectETag(key) == etag else { return false }
+        case 501: break
         default: return true
         }
+        _ = try await send("PutObject", "PUT", key: key, body: body, headers: headers)
+        return true
     }
 
     /// Every object whose key starts with `prefix`, following continuation tokens to the end.
