@@ -268,27 +268,50 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
 
     @Test func timesFollowTheVisitorsZoneAnd12Or24HourClock() async throws {
         // The original showed 12:xx as AM and 00:xx as "0:xx AM"; times now follow the locale.
+        // Fixed instants and a pinned page clock, so the answer is the same at any hour:
+        // 2026-03-01 00:45Z (6:15 in Kolkata, 7:45 PM the day before in New York),
+        // 05:10Z (12:10 AM in New York) and 17:20Z (12:20 PM in New York, 22:50 in Kolkata).
+        let instants: [Int64] = [1_772_325_900_000, 1_772_341_800_000, 1_772_385_600_000]
+        let now = instants[2] + 120_000
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let at = CheckResult.now() / 1_000_000 - 120_000
         try await StatusSummaries(storage: FileSystemStorage(directory: dir + "/checks"), origin: "a")
-            .update(with: [summaryResult("Web", at: at, message: "Maintenance")])
+            .update(with: instants.enumerated().map { summaryResult("Web", at: $1, message: "Maintenance \($0)") }, now: now * 1_000_000)
         try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         let serve = try ServeProcess(in: dir)
-        func local(_ zone: String, _ pattern: String) -> String {
+        func local(_ zone: String, _ pattern: String, _ at: Int64) -> String {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: zone)
             formatter.dateFormat = pattern
             return formatter.string(from: Date(timeIntervalSince1970: Double(at) / 1000))
         }
-        let german = try await viewPage(serve.base + "/", width: 1440, extra: ["--locale", "de-DE", "--timezone", "Asia/Kolkata"])
-        let shown = try #require(german.json["timeline_times"]?.arrayValue?.first?.stringValue)
-        #expect(shown.hasSuffix(local("Asia/Kolkata", "HH:mm")) && !shown.contains("AM") && !shown.contains("PM"), "\(shown)")
-        let american = try await viewPage(serve.base + "/", width: 1440, extra: ["--locale", "en-US", "--timezone", "America/New_York"])
-        let shownUS = try #require(american.json["timeline_times"]?.arrayValue?.first?.stringValue)
-        let twelve = local("America/New_York", "h:mm"), meridiem = local("America/New_York", "a")
-        #expect(shownUS.contains(twelve) && shownUS.hasSuffix(meridiem), "\(shownUS) vs \(twelve) \(meridiem)")
+        // The page's convention: Intl.DateTimeFormat with hour 'numeric' and minute '2-digit' in
+        // the visitor's locale and zone, asked of the same browser for the same instants.
+        let convention = "[\(instants.reversed().map(String.init).joined(separator: ","))].map(function (t) { return new Intl.DateTimeFormat(undefined, {hour: 'numeric', minute: '2-digit'}).format(new Date(t)); })"
+        func view(_ locale: String, _ zone: String) async throws -> (shown: [String], expected: [String]) {
+            let page = try await viewPage(serve.base + "/", width: 1440,
+                                          extra: ["--locale", locale, "--timezone", zone, "--now", String(now), "--eval", convention])
+            let shown = (page.json["timeline_times"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let expected = (page.json["eval"]?.arrayValue ?? []).compactMap(\.stringValue)
+            return (shown, expected)
+        }
+        let german = try await view("de-DE", "Asia/Kolkata")
+        try #require(german.shown.count == 3 && german.expected.count == 3, "\(german)")
+        for (shown, expected) in zip(german.shown, german.expected) {
+            #expect(shown.hasSuffix(expected) && !shown.contains("AM") && !shown.contains("PM"), "\(shown) vs \(expected)")
+        }
+        // 24-hour: 22:50 is not 10:50, and minutes are those of the instants in Kolkata.
+        #expect(german.shown[0].hasSuffix(local("Asia/Kolkata", "HH:mm", instants[2])), "\(german.shown)")
+        #expect(german.shown[2].hasSuffix(local("Asia/Kolkata", ":mm", instants[0])), "\(german.shown)")
+        let american = try await view("en-US", "America/New_York")
+        try #require(american.shown.count == 3 && american.expected.count == 3, "\(american)")
+        for ((shown, expected), at) in zip(zip(american.shown, american.expected), instants.reversed()) {
+            let twelve = local("America/New_York", "h:mm", at), meridiem = local("America/New_York", "a", at)
+            #expect(shown.hasSuffix(expected) && shown.contains(twelve) && shown.hasSuffix(meridiem), "\(shown) vs \(twelve) \(meridiem)")
+        }
+        #expect(american.shown[0].contains("12:20") && american.shown[0].hasSuffix("PM"), "\(american.shown)")
+        #expect(american.shown[1].contains("12:10") && american.shown[1].hasSuffix("AM"), "\(american.shown)")
         withExtendedLifetime(serve) {}
     }
 

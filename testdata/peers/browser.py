@@ -14,6 +14,8 @@ increases, collects again, and reports whether the document was reloaded meanwhi
 next load; `until_met` says whether it was. --eval JS evaluates an expression (a Promise is
 awaited) after the page has rendered and reports its value as `eval`. --locale (e.g. de-DE)
 and --timezone (e.g. Asia/Kolkata) emulate the visitor's; `timeline_times` lists the times shown.
+--now MS pins the page's clock: Date starts at MS (Unix milliseconds) when the document loads and
+runs on from there, so a test can store results at fixed instants and still see them as recent.
 
 Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d, 30d, 90d},
 days, days_total, has_chart, threshold_line}], messages [{text, html, links}], pwned,
@@ -76,6 +78,22 @@ return {
 };
 """
 
+# Replaces Date before any of the page's scripts run: `new Date()` and Date.now() start at the
+# pinned instant and advance in real time; Date(...) with arguments, Date.UTC and parsing are
+# unchanged.
+PIN_CLOCK = r"""
+(function () {
+  var Real = Date, offset = %d - Real.now();
+  class Pinned extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(Real.now() + offset); }
+    static now() { return Real.now() + offset; }
+  }
+  Pinned.UTC = Real.UTC;
+  Pinned.parse = Real.parse;
+  window.Date = Pinned;
+})();
+"""
+
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Load a status page in headless Chromium and print what it shows.")
@@ -90,6 +108,8 @@ def parse_args(argv):
     p.add_argument("--eval")
     p.add_argument("--locale")
     p.add_argument("--timezone")
+    p.add_argument("--now", type=int)
+    return p.parse_args(argv)
     return p.parse_args(argv)
 
 
@@ -123,6 +143,8 @@ def main():
             driver.execute_cdp_cmd("Emulation.setLocaleOverride", {"locale": args.locale})
         if args.timezone:
             driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": args.timezone})
+        if args.now is not None:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PIN_CLOCK % args.now})
         if args.dark:
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                                    {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
