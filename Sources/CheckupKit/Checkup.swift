@@ -1,8 +1,5 @@
 import Foundation
 
-/// The version of checkup.
-public let checkupVersion = "0.1.0"
-
 /// Where the library reports what happens in the background, e.g. a notifier that failed or a
 /// round of `checkAndStoreEvery` that could not store. The library itself never prints.
 public struct LogSink: Sendable {

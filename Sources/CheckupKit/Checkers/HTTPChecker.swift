@@ -57,7 +57,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// Checks the endpoint.
     /// - Throws: `CheckupError` (`.config`) when the URL is not an http(s) URL or a setting is negative.
     public func check() async throws -> CheckResult {
-        if let problem = Self.urlProblem(url) { throw CheckupError(.config, "\(name): endpoint_url: \(problem)") }
+        if let problem = httpURLProblem(url) { throw CheckupError(.config, "\(name): endpoint_url: \(problem)") }
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
         let request = makeRequest()
         let started = CheckResult.now()
@@ -104,17 +104,6 @@ public struct HTTPChecker: Checker, Equatable {
         }
         return attempt
     }
-
-    /// Why `url` cannot be checked, or nil when it is a usable http(s) URL.
-    static func urlProblem(_ url: String) -> String? {
-        let quoted = JSONValue.string(url).shortText
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https" else {
-            return "\(quoted) is not an http(s) URL"
-        }
-        guard let host = components.host, !host.isEmpty else { return "\(quoted) has no host" }
-        return nil
-    }
 }
 
 extension Attempt {
@@ -154,7 +143,7 @@ extension HTTPChecker: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let url = try c.requiredString("endpoint_url")
-        if let problem = Self.urlProblem(url) { throw c.error("endpoint_url", problem) }
+        if let problem = httpURLProblem(url) { throw c.error("endpoint_url", problem) }
         let upStatus = try c.nonNegativeInt("up_status")
         if upStatus != 0 && !(100...599).contains(upStatus) {
             throw c.error("up_status", "\(upStatus) is not an HTTP status code")
@@ -166,24 +155,4 @@ extension HTTPChecker: JSONConfigurable {
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
                   tlsCAFile: try c.string("tls_ca_file") ?? "")
     }
-}
-
-/// Status texts for responses whose status line carries none (HTTP/2 and later), as Go's `StatusText`.
-enum HTTPStatus {
-    static func text(_ code: Int, reason: String) -> String {
-        let r = reason.isEmpty ? (phrases[code] ?? "") : reason
-        return r.isEmpty ? "\(code)" : "\(code) \(r)"
-    }
-
-    static let phrases: [Int: String] = [
-        100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted",
-        203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content",
-        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
-        307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
-        403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
-        408: "Request Timeout", 409: "Conflict", 410: "Gone", 412: "Precondition Failed",
-        413: "Request Entity Too Large", 415: "Unsupported Media Type", 418: "I'm a teapot",
-        429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
-        503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
-    ]
 }

@@ -19,12 +19,9 @@ public struct Stats: Sendable, Equatable {
             return
         }
         let sum = rtts.reduce(0, &+)
-        let sorted = rtts.sorted()
-        let n = sorted.count
-        let mid = n % 2 == 0 ? (sorted[n / 2 - 1] &+ sorted[n / 2]) / 2 : sorted[n / 2]
         total = .nanoseconds(sum)
-        mean = .nanoseconds(sum / Int64(n))
-        median = .nanoseconds(mid)
+        mean = .nanoseconds(sum / Int64(rtts.count))
+        median = .nanoseconds(Quantile.median(rtts) ?? 0)
         min = .nanoseconds(rtts.filter { $0 != 0 }.min() ?? 0)
         max = .nanoseconds(rtts.max() ?? 0)
     }

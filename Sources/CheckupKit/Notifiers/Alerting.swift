@@ -73,56 +73,6 @@ public protocol AlertSender: Sendable {
     func send(_ alerts: [Alert]) async throws
 }
 
-/// Where a notifier keeps what it has already said, so that a run from cron behaves like `every`.
-public protocol NotificationStateStore: Sendable {
-    /// The saved state, or nil when there is none yet.
-    func load() async throws -> Data?
-    /// Replaces the saved state.
-    func save(_ data: Data) async throws
-}
-
-/// State in a local file, replaced atomically (temporary file, fsync, rename).
-public struct FileStateStore: NotificationStateStore {
-    /// The file.
-    public var path: String
-
-    /// Creates a file state store.
-    public init(path: String) { self.path = path }
-
-    public func load() async throws -> Data? { FileManager.default.contents(atPath: path) }
-
-    public func save(_ data: Data) async throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let temp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temp, contents: data) else {
-            throw CheckupError(.storage, "notifier state: cannot write \(temp)")
-        }
-        let fd = open(temp, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        if rename(temp, path) != 0 {
-            unlink(temp)
-            throw CheckupError(.storage, "notifier state: cannot replace \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-}
-
-/// State as one object in an S3 bucket (one per node, so nodes never write the same object).
-struct S3StateStore: NotificationStateStore {
-    var storage: S3Storage
-    var key: String
-
-    func load() async throws -> Data? {
-        do { return Data(try await storage.client().getObject(key)) } catch let error as CheckupError where error.message.hasSuffix("NoSuchKey") {
-            return nil
-        }
-    }
-
-    func save(_ data: Data) async throws {
-        try await storage.client().putObject(key, body: [UInt8](data))
-    }
-}
-
 /// A first-in, first-out lock for async code: the notifiers' state updates take turns.
 actor StateLock {
     static let shared = StateLock()

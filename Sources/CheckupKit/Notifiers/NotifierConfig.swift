@@ -110,7 +110,7 @@ extension ConfigReader {
     /// A required http(s) URL; the value is not repeated in errors (webhook URLs are secrets).
     func httpURL(_ key: String) throws(CheckupError) -> String {
         let url = try requiredString(key)
-        if HTTPChecker.urlProblem(url) != nil { throw error(key, "is not an http(s) URL") }
+        if httpURLProblem(url) != nil { throw error(key, "is not an http(s) URL") }
         return url
     }
 
@@ -158,12 +158,4 @@ extension AlertingNotifier {
         if remindEvery > .zero { o.append("remind_every", .int(remindEvery.nanoseconds)) }
         return o
     }
-}
-
-/// This machine's name, for per-node state (`gethostname`).
-func nodeName() -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    guard gethostname(&buffer, buffer.count) == 0 else { return "node" }
-    let name = String(cString: buffer).filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
-    return name.isEmpty ? "node" : name
 }

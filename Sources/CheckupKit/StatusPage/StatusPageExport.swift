@@ -95,10 +95,10 @@ public struct StatusPageExport: Sendable {
         let target = URL(fileURLWithPath: directory).appendingPathComponent(relative)
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: target, options: .atomic)
         } catch {
             throw CheckupError(.storage, "writing \(target.path): \((error as NSError).localizedDescription)")
         }
+        try AtomicFile.replace(target.path, with: data)
     }
 
     /// The relative URL path from directory `from` to directory `to`, ending in `/`.

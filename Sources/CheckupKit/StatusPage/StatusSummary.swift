@@ -185,11 +185,7 @@ extension StatusSummary.Endpoint {
 
 extension StatusSummary.Point {
     init(_ result: CheckResult) {
-        func median(_ values: [Int64]) -> Int64? {
-            guard !values.isEmpty else { return nil }
-            let sorted = values.sorted(), mid = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        }
+        let median = { (values: [Int64]) in Quantile.median(values) }
         let times = result.times
         self.init(time: StatusSummary.milliseconds(result.timestamp), state: result.status,
                   rtt: result.stats.median.nanoseconds,
@@ -217,12 +213,10 @@ extension StatusSummary.Day {
         }
         guard !rtts.isEmpty else { return }
         rtts.sort()
-        let mid = rtts.count / 2
         min = rtts[0]
         max = rtts[rtts.count - 1]
-        median = rtts.count % 2 == 1 ? rtts[mid] : (rtts[mid - 1] + rtts[mid]) / 2
-        // Nearest rank: the smallest value with at least 95% of the values at or below it.
-        p95 = rtts[Swift.max(0, (rtts.count * 95 + 99) / 100 - 1)]
+        median = Quantile.median(ofSorted: rtts) ?? 0
+        p95 = Quantile.nearestRank(95, ofSorted: rtts) ?? 0
     }
 
     /// The rollups of the days `points` fall in, oldest first.

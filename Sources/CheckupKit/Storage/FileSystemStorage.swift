@@ -24,7 +24,7 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
 
     static let indexName = "index.json"
     static let lockName = ".index.lock"
-    static let tempPrefix = ".checkup-tmp-"
+    static let tempPrefix = AtomicFile.tempPrefix
 
     /// Whether `name` is a check file's name: digits, then `-check.json`.
     public static func isCheckFileName(_ name: String) -> Bool {
@@ -44,7 +44,7 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
     public func storeFile(_ results: [CheckResult]) throws(CheckupError) -> String {
         try makeDirectory()
         let data = CheckResult.checkFileData(results)
-        let temp = try writeTemporary(data)
+        let temp = try AtomicFile.writeTemporary(data, in: directory)
         defer { unlink(temp) }
         var stamp = CheckResult.now()
         var name = ""
@@ -120,9 +120,7 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    private func failure(_ what: String, _ code: Int32) -> CheckupError {
-        CheckupError(.storage, "\(what): \(String(cString: strerror(code)))")
-    }
+    private func failure(_ what: String, _ code: Int32) -> CheckupError { AtomicFile.failure(what, code) }
 
     private func makeDirectory() throws(CheckupError) {
         do {
@@ -132,52 +130,8 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         }
     }
 
-    /// Writes `data` to a new temporary file in the directory and syncs it; returns its path.
-    private func writeTemporary(_ data: Data) throws(CheckupError) -> String {
-        let temp = path("\(Self.tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 { throw failure("writing \(temp)", errno) }
-        defer { close(fd) }
-        var failed: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)  // count > 0 here
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = errno
-                    return
-                }
-                offset += n
-            }
-        }
-        if failed == 0 && fsync(fd) != 0 { failed = errno }
-        if failed != 0 {
-            unlink(temp)
-            throw failure("writing \(temp)", failed)
-        }
-        return temp
-    }
-
-    /// Replaces `name` atomically with `data`.
-    private func replaceFile(_ name: String, with data: Data) throws(CheckupError) {
-        let temp = try writeTemporary(data)
-        if rename(temp, path(name)) != 0 {
-            let code = errno
-            unlink(temp)
-            throw failure("writing \(path(name))", code)
-        }
-        syncDirectory((path(name) as NSString).deletingLastPathComponent)
-    }
-
-    /// fsyncs a directory (by default the store's), so that a rename or link into it lasts.
-    private func syncDirectory(_ folder: String? = nil) {
-        let fd = open(folder ?? directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
+    /// fsyncs the store's directory, so that a link into it lasts.
+    private func syncDirectory() { AtomicFile.syncFolder(directory) }
 
     private func listDirectory() throws(CheckupError) -> [String] {
         do {
@@ -236,7 +190,7 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         for name in index.keys where !files.contains(name) { index[name] = nil }
         try update(&index)
         if index != before || !existed {
-            try replaceFile(Self.indexName, with: Self.indexData(index))
+            try AtomicFile.replace(path(Self.indexName), with: Self.indexData(index))
         }
     }
 }
@@ -260,7 +214,7 @@ extension FileSystemStorage: SummaryStorage {
         return try withLock(Self.summaryLockName) { () throws(CheckupError) -> Bool in
             let current = FileManager.default.contents(atPath: path(key)).map { Digest.hex(Digest.sha256([UInt8]($0))) }
             guard current == tag else { return false }
-            try replaceFile(key, with: data)
+            try AtomicFile.replace(path(key), with: data)
             return true
         }
     }

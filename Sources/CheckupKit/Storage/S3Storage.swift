@@ -36,16 +36,37 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
         self.pathStyle = pathStyle
     }
 
+    /// S3 storage as the environment names it (what `checkup provision s3` reads):
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_BUCKET_NAME` are required,
+    /// `AWS_REGION` and `AWS_ENDPOINT_URL` (an S3-compatible service) are optional.
+    /// - Throws: `CheckupError` (`.config`) naming every required variable that is missing.
+    public init(environment: [String: String]) throws(CheckupError) {
+        let missing = [Self.keyIDVariable, Self.secretVariable, "AWS_BUCKET_NAME"].filter { (environment[$0] ?? "").isEmpty }
+        guard missing.isEmpty else {
+            throw CheckupError(.config, "s3 needs the environment variables \(missing.joined(separator: ", "))")
+        }
+        self.init(accessKeyID: environment[Self.keyIDVariable] ?? "", secretAccessKey: environment[Self.secretVariable] ?? "",
+                  region: environment["AWS_REGION"] ?? "", bucket: environment["AWS_BUCKET_NAME"] ?? "",
+                  endpoint: environment["AWS_ENDPOINT_URL"] ?? "")
+    }
+
+    private static let keyIDVariable = "AWS_ACCESS_KEY_ID", secretVariable = "AWS_SECRET_ACCESS_KEY"
+
+    /// The one place credentials come from: each of the settings' keys, else its environment
+    /// variable, with `AWS_SESSION_TOKEN` only when the key id comes from the environment too.
+    private func credentials(_ environment: [String: String]) -> SigV4.Credentials {
+        .init(accessKeyID: accessKeyID.isEmpty ? environment[Self.keyIDVariable] ?? "" : accessKeyID,
+              secretAccessKey: secretAccessKey.isEmpty ? environment[Self.secretVariable] ?? "" : secretAccessKey,
+              sessionToken: accessKeyID.isEmpty ? environment["AWS_SESSION_TOKEN"] ?? "" : "")
+    }
+
     /// The client for this bucket, with credentials from the settings or the environment.
     func client(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CheckupError) -> S3Client {
-        let keyID = accessKeyID.isEmpty ? environment["AWS_ACCESS_KEY_ID"] ?? "" : accessKeyID
-        let secret = secretAccessKey.isEmpty ? environment["AWS_SECRET_ACCESS_KEY"] ?? "" : secretAccessKey
-        guard !keyID.isEmpty, !secret.isEmpty else {
+        let credentials = credentials(environment)
+        guard !credentials.accessKeyID.isEmpty, !credentials.secretAccessKey.isEmpty else {
             throw CheckupError(.config, "s3 storage: no credentials (set access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
         }
-        let token = accessKeyID.isEmpty ? environment["AWS_SESSION_TOKEN"] ?? "" : ""
-        return S3Client(credentials: .init(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token),
-                        region: region, bucket: bucket, endpoint: endpoint.isEmpty ? nil : endpoint,
+        return S3Client(credentials: credentials, region: region, bucket: bucket, endpoint: endpoint.isEmpty ? nil : endpoint,
                         pathStyle: usesPathStyle)
     }
 
@@ -123,7 +144,7 @@ extension S3Storage: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let endpoint = try c.string("endpoint") ?? ""
-        if !endpoint.isEmpty, HTTPChecker.urlProblem(endpoint) != nil {
+        if !endpoint.isEmpty, httpURLProblem(endpoint) != nil {
             throw c.error("endpoint", "\(JSONValue.string(endpoint).shortText) is not an http(s) URL")
         }
         self.init(accessKeyID: try c.string("access_key_id") ?? "",

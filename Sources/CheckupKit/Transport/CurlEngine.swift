@@ -81,21 +81,9 @@ final class CurlEngine: Sendable {
     /// The process-wide engine, started on first use.
     static let shared = CurlEngine()
 
-    private struct Job {
-        var id: UInt64
-        var request: TransferRequest
-        var continuation: CheckedContinuation<TransferResponse, any Error>
-    }
+    private typealias Job = LoopInbox<TransferRequest, TransferResponse>.Job
 
-    private struct Inbox {
-        var nextID: UInt64 = 1
-        var jobs: [Job] = []
-        /// Ids handed out and not yet finished; only these can be cancelled.
-        var live: Set<UInt64> = []
-        var cancelled: Set<UInt64> = []
-    }
-
-    private let inbox = Mutex(Inbox())
+    private let inbox: LoopInbox<TransferRequest, TransferResponse>
     /// The multi handle, used by the loop thread (and by `curl_multi_wakeup`, which is thread-safe).
     private let multi: MultiHandle
 
@@ -106,50 +94,28 @@ final class CurlEngine: Sendable {
         init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
     }
 
-    private init() {
+    /// Starts an engine with its own thread; the process shares `shared`, tests make their own.
+    init() {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         // curl_multi_init fails only when out of memory.
         guard let m = curl_multi_init() else { preconditionFailure("curl_multi_init failed") }
-        multi = MultiHandle(m)
+        let handle = MultiHandle(m)
+        multi = handle
+        inbox = LoopInbox { curl_multi_wakeup(handle.pointer) }
         let thread = Thread { [self] in run() }
         thread.name = "checkup.curl"
         thread.start()
     }
 
     /// Runs one transfer and returns its response. Cancelling the calling task stops the transfer
-    /// and throws `CancellationError`.
+    /// and throws `CancellationError`, as does an engine that was shut down.
     func perform(_ request: TransferRequest) async throws -> TransferResponse {
-        let id = inbox.withLock { box -> UInt64 in
-            let id = box.nextID
-            box.nextID += 1
-            box.live.insert(id)
-            return id
-        }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let early = inbox.withLock { box -> Bool in
-                    if box.cancelled.remove(id) != nil {
-                        box.live.remove(id)
-                        return true
-                    }
-                    box.jobs.append(Job(id: id, request: request, continuation: continuation))
-                    return false
-                }
-                if early {
-                    continuation.resume(throwing: CancellationError())
-                } else {
-                    curl_multi_wakeup(multi.pointer)
-                }
-            }
-        } onCancel: {
-            let wake = inbox.withLock { box -> Bool in
-                guard box.live.contains(id) else { return false }
-                box.cancelled.insert(id)
-                return true
-            }
-            if wake { curl_multi_wakeup(multi.pointer) }
-        }
+        try await inbox.submit(request)
     }
+
+    /// Ends the loop thread: transfers in flight and later ones throw `CancellationError`, and
+    /// the multi handle is freed.
+    func shutDown() { inbox.shutDown() }
 
     // MARK: - The loop thread
 
@@ -208,26 +174,24 @@ final class CurlEngine: Sendable {
         var active: [UInt64: Active] = [:]
         let m = multi.pointer
         while true {
-            let (jobs, cancels) = inbox.withLock { box -> ([Job], [UInt64]) in
-                let jobs = box.jobs
-                box.jobs.removeAll(keepingCapacity: true)
-                let cancels = box.cancelled.filter { active[$0] != nil }
-                for id in cancels {
-                    box.cancelled.remove(id)
-                    box.live.remove(id)
-                }
-                return (jobs, Array(cancels))
-            }
+            let (jobs, cancels, shutDown) = inbox.take { active[$0] != nil }
             for job in jobs {
                 if let transfer = Self.start(job, multi: m) {
                     active[job.id] = transfer
+                } else {
+                    inbox.finish(job.id)
                 }
             }
-            for id in cancels {
+            for id in shutDown ? Array(active.keys) : cancels {
                 guard let transfer = active.removeValue(forKey: id) else { continue }
                 curl_multi_remove_handle(m, transfer.easy)
                 curl_easy_cleanup(transfer.easy)
+                inbox.finish(id)
                 transfer.continuation.resume(throwing: CancellationError())
+            }
+            if shutDown {
+                curl_multi_cleanup(m)
+                return
             }
 
             var running: Int32 = 0
@@ -247,10 +211,7 @@ final class CurlEngine: Sendable {
                 }
                 let response = Self.finish(transfer, code: code)
                 curl_easy_cleanup(easy)
-                inbox.withLock { box in
-                    box.live.remove(id)
-                    box.cancelled.remove(id)
-                }
+                inbox.finish(id)
                 transfer.continuation.resume(returning: response)
             }
             // Sleeps until a socket is ready, a timeout is due, or curl_multi_wakeup is called.

@@ -60,75 +60,44 @@ final class DNSResolver: Sendable {
     /// The process-wide resolver, started on first use.
     static let shared = DNSResolver()
 
-    private struct Job {
-        var id: UInt64
-        var query: DNSQuery
-        var continuation: CheckedContinuation<DNSExchange, Never>
-    }
+    private typealias Job = LoopInbox<DNSQuery, DNSExchange>.Job
 
-    private struct Inbox {
-        var nextID: UInt64 = 1
-        var jobs: [Job] = []
-        /// Ids handed out and not yet finished; only these can be cancelled.
-        var live: Set<UInt64> = []
-        var cancelled: Set<UInt64> = []
-    }
-
-    private let inbox = Mutex(Inbox())
+    private let inbox: LoopInbox<DNSQuery, DNSExchange>
     /// The self-pipe that wakes the thread's `poll`: (read end, write end), both non-blocking.
     private let wake: (read: Int32, write: Int32)
 
-    private init() {
+    /// Starts a resolver with its own thread; the process shares `shared`, tests make their own.
+    init() {
         _ = ares_library_init(ARES_LIB_INIT_ALL)
         var ends: [Int32] = [-1, -1]
         // pipe(2) fails only when the process is out of descriptors; the thread then never wakes
         // early, and queries still end at their deadlines (the poll timeout).
         _ = pipe(&ends)
         for fd in ends where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        wake = (ends[0], ends[1])
+        let writeEnd = ends[1]
+        wake = (ends[0], writeEnd)
+        inbox = LoopInbox {
+            var byte: UInt8 = 1
+            _ = write(writeEnd, &byte, 1)  // a full pipe already wakes the thread
+        }
         let thread = Thread { [self] in run() }
         thread.name = "checkup.dns"
         thread.start()
     }
 
     /// Sends `query` and returns how it ended. Cancelling the calling task stops the query at once
-    /// and returns `.cancelled`.
+    /// and returns `.cancelled`, as does a resolver that was shut down.
     func exchange(_ query: DNSQuery) async -> DNSExchange {
-        let id = inbox.withLock { box -> UInt64 in
-            defer { box.nextID += 1 }
-            box.live.insert(box.nextID)
-            return box.nextID
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let early = inbox.withLock { box -> Bool in
-                    if box.cancelled.remove(id) != nil {
-                        box.live.remove(id)
-                        return true
-                    }
-                    box.jobs.append(Job(id: id, query: query, continuation: continuation))
-                    return false
-                }
-                if early {
-                    continuation.resume(returning: DNSExchange(outcome: .cancelled, rtt: .zero))
-                } else {
-                    wakeUp()
-                }
-            }
-        } onCancel: {
-            let wake = inbox.withLock { box -> Bool in
-                guard box.live.contains(id) else { return false }
-                box.cancelled.insert(id)
-                return true
-            }
-            if wake { wakeUp() }
+        do {
+            return try await inbox.submit(query)
+        } catch {
+            return DNSExchange(outcome: .cancelled, rtt: .zero)
         }
     }
 
-    private func wakeUp() {
-        var byte: UInt8 = 1
-        _ = write(wake.write, &byte, 1)  // a full pipe already wakes the thread
-    }
+    /// Ends the resolver thread: queries in flight and later ones end `.cancelled`, and the
+    /// self-pipe is closed.
+    func shutDown() { inbox.shutDown() }
 
     // MARK: - The resolver thread
 
@@ -137,7 +106,7 @@ final class DNSResolver: Sendable {
     private final class Active {
         let id: UInt64
         let query: DNSQuery
-        let continuation: CheckedContinuation<DNSExchange, Never>
+        let continuation: CheckedContinuation<DNSExchange, any Error>
         let started = ContinuousClock.now
         let deadline: ContinuousClock.Instant
         var channel: ares_channel?
@@ -153,9 +122,9 @@ final class DNSResolver: Sendable {
 
         init(_ job: Job) {
             id = job.id
-            query = job.query
+            query = job.request
             continuation = job.continuation
-            deadline = started + job.query.timeout
+            deadline = started + job.request.timeout
         }
 
         var pointer: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
@@ -288,28 +257,26 @@ final class DNSResolver: Sendable {
         var active: [UInt64: Active] = [:]
         var sockets = [ares_socket_t](repeating: ARES_SOCKET_BAD, count: Int(ARES_GETSOCK_MAXNUM))
         while true {
-            let (jobs, cancels) = inbox.withLock { box -> ([Job], [UInt64]) in
-                let jobs = box.jobs
-                box.jobs.removeAll(keepingCapacity: true)
-                let cancels = box.cancelled.filter { id in active[id] != nil || jobs.contains { $0.id == id } }
-                box.cancelled.subtract(cancels)
-                box.cancelled.formIntersection(box.live)  // drop those that finished meanwhile
-                return (jobs, Array(cancels))
-            }
+            let (jobs, cancels, shutDown) = inbox.take { active[$0] != nil }
             for job in jobs {
                 let query = Active(job)
                 active[job.id] = query
                 query.start()
             }
-            for id in cancels { active[id]?.stop(timedOut: false) }
+            for id in shutDown ? Array(active.keys) : cancels { active[id]?.stop(timedOut: false) }
             let now = ContinuousClock.now
             for query in active.values where query.outcome == nil && query.deadline <= now {
                 query.stop(timedOut: true)
             }
             for (id, query) in active where query.advance() {
                 active[id] = nil
-                inbox.withLock { box in _ = box.live.remove(id) }
+                inbox.finish(id)
                 query.continuation.resume(returning: query.exchange)
+            }
+            if shutDown {
+                close(wake.read)
+                close(wake.write)
+                return
             }
 
             // Every channel's sockets, and how long until the first c-ares timeout or deadline.

@@ -1,8 +1,4 @@
-import COpenSSL
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// A small S3 client on the shared libcurl loop: signed (SigV4) PutObject, GetObject,
 /// ListObjectsV2 and DeleteObjects. 5xx, 429 and connection failures are retried with backoff;
@@ -156,81 +152,20 @@ struct S3Client: Sendable {
     }
 }
 
-/// One signed AWS API call with retries: 5xx, 429 and connection failures are retried with
-/// backoff, 4xx answers are not; failures become `<what>: <status> <Code>` errors.
-struct AWSRequest: Sendable {
-    var service: String
-    var region: String
-    var credentials: SigV4.Credentials
-    var timeout: Duration = .seconds(30)
-    var retries = 3
-
-    func send(_ what: String, _ method: String, baseURL: String, host: String, path: String,
-              query: [(String, String)] = [], body: [UInt8] = [], headers: [(String, String)] = [],
-              passing: Set<Int> = []) async throws -> TransferResponse {
-        var attempt = 0
-        while true {
-            let signer = SigV4(credentials: credentials, region: region.isEmpty ? "us-east-1" : region, service: service)
-            let signed = signer.sign(method: method, path: path, query: query, headers: [("host", host)] + headers,
-                                     payloadHash: SigV4.hex(SigV4.sha256(body)), date: Date())
-            var request = TransferRequest(url: baseURL + SigV4.encodePath(path)
-                                          + (query.isEmpty ? "" : "?" + SigV4.canonicalQuery(query)))
-            request.method = method
-            request.headers = (headers + signed).map { "\($0.0): \($0.1)" }
-            if method == "PUT" || method == "POST" { request.body = body }
-            request.captureBody = true
-            request.timeout = timeout
-            let response = try await CurlEngine.shared.perform(request)
-            if response.succeeded && ((200...299).contains(response.status) || passing.contains(response.status)) {
-                return response
-            }
-            let retriable = !response.succeeded || response.status == 429 || response.status >= 500
-            if retriable && attempt < retries {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(100 << attempt))
-                continue
-            }
-            if !response.succeeded { throw CheckupError(.service, "\(what): \(response.errorMessage)") }
-            let xml = XMLElements(response.body)
-            let code = (xml.values("Error/Code") + xml.values("ErrorResponse/Error/Code")).first
-                ?? HTTPStatus.phrases[response.status] ?? ""
-            throw CheckupError(.service, "\(what): \(response.status) \(code)")
-        }
-    }
-}
-
-/// The text of XML elements by their path (`ListBucketResult/Contents/Key`), read with
-/// Foundation's `XMLParser`.
-struct XMLElements {
-    private var found: [(path: String, text: String)] = []
-
-    init(_ bytes: [UInt8]) {
-        let parser = XMLParser(data: Data(bytes))
-        let collector = Collector()
-        parser.delegate = collector
-        parser.parse()
-        found = collector.found
+extension S3Client {
+    /// PutBucketCors with the original's single rule: any origin may GET and HEAD.
+    func putBucketCors() async throws {
+        let xml = "<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule>"
+            + "<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>"
+            + "<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>"
+            + "</CORSRule></CORSConfiguration>"
+        let body = Array(xml.utf8)
+        _ = try await send("PutBucketCors", "PUT", key: "", query: [("cors", "")], body: body,
+                           headers: [("Content-Type", "application/xml"), ("Content-MD5", Self.md5Base64(body))])
     }
 
-    func values(_ path: String) -> [String] { found.filter { $0.path == path }.map(\.text) }
-
-    private final class Collector: NSObject, XMLParserDelegate {
-        var stack: [String] = []
-        var text = ""
-        var found: [(path: String, text: String)] = []
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            stack.append(name)
-            text = ""
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            found.append((stack.joined(separator: "/"), text))
-            stack.removeLast()
-            text = ""
-        }
+    func putBucketPolicy(_ policy: String) async throws {
+        _ = try await send("PutBucketPolicy", "PUT", key: "", query: [("policy", "")], body: Array(policy.utf8),
+                           headers: [("Content-Type", "application/json")])
     }
 }

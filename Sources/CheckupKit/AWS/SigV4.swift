@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 
 /// AWS Signature Version 4 for S3 and IAM requests ("Authenticating Requests (AWS Signature
@@ -64,15 +63,15 @@ struct SigV4 {
 
         // Step 2: the string to sign.
         let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(Self.sha256(Array(canonicalRequest.utf8)))]
+        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Digest.sha256Hex(Array(canonicalRequest.utf8))]
             .joined(separator: "\n")
 
         // Steps 3 and 4: the signing key and the signature.
-        var key = Self.hmac(Array("AWS4\(credentials.secretAccessKey)".utf8), day)
-        key = Self.hmac(key, region)
-        key = Self.hmac(key, service)
-        key = Self.hmac(key, "aws4_request")
-        let signature = Self.hex(Self.hmac(key, stringToSign))
+        var key = Digest.hmacSHA256(Array("AWS4\(credentials.secretAccessKey)".utf8), Array(day.utf8))
+        key = Digest.hmacSHA256(key, Array(region.utf8))
+        key = Digest.hmacSHA256(key, Array(service.utf8))
+        key = Digest.hmacSHA256(key, Array("aws4_request".utf8))
+        let signature = Digest.hex(Digest.hmacSHA256(key, Array(stringToSign.utf8)))
 
         let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
@@ -90,51 +89,16 @@ struct SigV4 {
     /// URI-encodes a path: every byte but `A-Z a-z 0-9 - _ . ~` and `/` (S3 does not normalise
     /// or double-encode paths).
     static func encodePath(_ path: String) -> String {
-        let encoded = uriEncode(path, keepSlash: true)
+        let encoded = percentEncode(path, keepSlash: true)
         return encoded.isEmpty ? "/" : encoded
     }
 
     /// The canonical query string: keys and values encoded, sorted by key then value.
     static func canonicalQuery(_ query: [(String, String)]) -> String {
-        let pairs: [(String, String)] = query.map { (uriEncode($0.0, keepSlash: false), uriEncode($0.1, keepSlash: false)) }
+        let pairs: [(String, String)] = query.map { (percentEncode($0.0, keepSlash: false), percentEncode($0.1, keepSlash: false)) }
         let sorted = pairs.sorted { (a: (String, String), b: (String, String)) -> Bool in
             a.0 == b.0 ? a.1 < b.1 : a.0 < b.0
         }
         return sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
-
-    /// Bytes that stay as they are in a URI-encoded component (RFC 3986 unreserved).
-    private static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8))
-
-    static func uriEncode(_ text: String, keepSlash: Bool) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if unreserved.contains(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
-                out.append(Character(Unicode.Scalar(byte)))
-            } else {
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
-
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] { Digest.sha256(bytes) }
-
-    /// HMAC-SHA256 (libcrypto's `HMAC`).
-    static func hmac(_ key: [UInt8], _ message: String) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let data = Array(message.utf8)
-        key.withUnsafeBytes { k in
-            data.withUnsafeBytes { d in
-                out.withUnsafeMutableBytes { o in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                             d.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
-                }
-            }
-        }
-        return Array(out.prefix(Int(length)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String { Digest.hex(bytes) }
 }

@@ -105,7 +105,7 @@ extension Checkup {
         if !stateFile.isEmpty { return FileStateStore(path: stateFile) }
         let name = "checkup-notifier-state-\(nodeName()).json"
         if let fs = storage as? FileSystemStorage { return FileStateStore(path: fs.path("." + name)) }
-        if let s3 = storage as? S3Storage { return S3StateStore(storage: s3, key: "checkup-state/" + name) }
+        if let s3 = storage as? S3Storage { return S3StateStore(client: { try s3.client() }, key: "checkup-state/" + name) }
         return FileStateStore(path: "checkup-notifier-state.json")
     }
 

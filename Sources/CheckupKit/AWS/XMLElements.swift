@@ -1,0 +1,40 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The text of XML elements by their path (`ListBucketResult/Contents/Key`), read with
+/// Foundation's `XMLParser`.
+struct XMLElements {
+    private var found: [(path: String, text: String)] = []
+
+    init(_ bytes: [UInt8]) {
+        let parser = XMLParser(data: Data(bytes))
+        let collector = Collector()
+        parser.delegate = collector
+        parser.parse()
+        found = collector.found
+    }
+
+    func values(_ path: String) -> [String] { found.filter { $0.path == path }.map(\.text) }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        var stack: [String] = []
+        var text = ""
+        var found: [(path: String, text: String)] = []
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            stack.append(name)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            found.append((stack.joined(separator: "/"), text))
+            stack.removeLast()
+            text = ""
+        }
+    }
+}

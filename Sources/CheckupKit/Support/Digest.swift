@@ -1,0 +1,50 @@
+import COpenSSL
+import Foundation
+
+/// Message digests and HMAC through OpenSSL's libcrypto (`EVP_Digest`, `HMAC`), and hex.
+enum Digest {
+    /// The `EVP_Digest` of `bytes` with `algorithm` (`EVP_sha256()`, `EVP_md5()`).
+    static func digest(_ bytes: [UInt8], _ algorithm: OpaquePointer?) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        bytes.withUnsafeBytes { b in
+            out.withUnsafeMutableBufferPointer { o in
+                _ = EVP_Digest(b.baseAddress, b.count, o.baseAddress, &length, algorithm, nil)
+            }
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha256()) }
+
+    static func md5(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_md5()) }
+
+    /// HMAC-SHA256 of `message` under `key` (libcrypto's `HMAC`).
+    static func hmacSHA256(_ key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        key.withUnsafeBytes { k in
+            message.withUnsafeBytes { d in
+                out.withUnsafeMutableBytes { o in
+                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                             d.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
+                }
+            }
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// Lower-case hex, two digits a byte.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func sha256Hex(_ bytes: [UInt8]) -> String { hex(sha256(bytes)) }
+}

@@ -1,0 +1,31 @@
+/// Bytes that stay as they are in a percent-encoded component (RFC 3986 §2.3, unreserved).
+private let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8))
+
+/// `text` percent-encoded as RFC 3986 §2.1 says (upper-case hex), every byte but the unreserved
+/// ones, and `/` too unless `keepSlash`: the form AWS's SigV4 canonical requests and form bodies use.
+func percentEncode(_ text: String, keepSlash: Bool) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+        if unreserved.contains(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
+            out.append(byte)
+        } else {
+            out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// `application/x-www-form-urlencoded` with RFC 3986 percent-encoding (as AWS's query APIs,
+/// Mailgun and Pushover accept it).
+func formEncode(_ fields: [(String, String)]) -> [UInt8] {
+    Array(fields.map { "\(percentEncode($0.0, keepSlash: false))=\(percentEncode($0.1, keepSlash: false))" }
+        .joined(separator: "&").utf8)
+}
+
+/// Escapes text for XML or HTML element content and attribute values.
+func escapeMarkup(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+}
