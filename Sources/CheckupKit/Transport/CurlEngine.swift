@@ -1,6 +1,5 @@
 import CCurl
 import Foundation
-import Synchronization
 
 /// What one libcurl transfer should do. Plain values, so a request can cross to the loop thread;
 /// the easy handle itself is made and freed on that thread only.
@@ -73,7 +72,7 @@ struct TransferResponse: Sendable {
 
 /// The one owner of a libcurl multi handle, running every transfer of the process on one thread.
 ///
-/// Transfers arrive through a `Mutex`-guarded inbox and `curl_multi_wakeup`; the loop thread makes
+/// Transfers arrive through a `LoopInbox` woken by `curl_multi_wakeup`; the loop thread makes
 /// the easy handles, drives them with `curl_multi_perform`/`curl_multi_poll`, and resumes each
 /// caller's continuation when its transfer ends. No easy handle ever leaves that thread, so
 /// libcurl needs no locking, and hundreds of transfers run concurrently on it.
