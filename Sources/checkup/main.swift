@@ -230,7 +230,7 @@ do {
 } catch let error as CheckupError where error.code == .usage {
     printError("checkup: \(error.message)")
     let command = CommandLine.arguments.dropFirst().first { Arguments.commands.contains($0) } ?? ""
-    printError(Help.usageLines[command] ?? Help.usageLines[""]!)  // "" is always present
+    printError(Help.usage(command))
     printError("Run 'checkup --help' for more.")
     status = 2
 } catch let error as CheckupError {

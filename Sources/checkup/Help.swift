@@ -1,0 +1,137 @@
+/// The help texts and usage lines.
+enum Help {
+    /// The usage line of the command without a command word.
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3]"
+
+    /// Each command's usage line, by its name.
+    private static let usageLines: [String: String] = [
+        "every": "Usage: checkup every INTERVAL [-c FILE]",
+        "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
+        "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
+        "provision": "Usage: checkup provision [s3] [-c FILE]",
+        "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
+        "summarize": "Usage: checkup summarize [-c FILE]",
+    ]
+
+    /// The usage line of `command`; the general one for "" or a word that is not a command.
+    static func usage(_ command: String) -> String {
+        usageLines[command] ?? generalUsage
+    }
+
+    /// The help for `topic`: a command's name, else (nil or any other word) the general help.
+    static func text(_ topic: String?) -> String {
+        switch topic ?? "" {
+        case "every":
+            return """
+            Run every checker, store the results and maintain the storage, once now and then once
+            every INTERVAL, until stopped with Ctrl-C (SIGINT) or SIGTERM.
+
+            \(usage("every"))
+
+            INTERVAL is a duration such as 30s, 10m or 1h30m (units ns, us, ms, s, m, h), or one of
+            the shortcuts second, minute, hour, day (24h) and week (168h).
+
+            Examples:
+              checkup every 10m
+              checkup every day
+              checkup every 1h30m
+
+            Errors of a round are written to standard error and the loop goes on. A round in progress
+            when the signal arrives is abandoned and not stored; the exit status is then 0.
+            """
+        case "message":
+            return """
+            Run every checker once, attach a message to the result of the endpoint titled TITLE, and
+            store the results, so that the message appears on the status page.
+
+            \(usage("message"))
+
+            --about, -a TITLE   the endpoint's name (compared without regard to case); may be left
+                                out when there is only one checker
+
+            Example:
+              checkup message --about=Website "Planned maintenance until 14:00 UTC"
+            """
+        case "serve":
+            return """
+            Serve the status page and the check files of the configured fs storage over HTTP.
+
+            \(usage("serve"))
+
+            --listen ADDR        address to listen on (default :3000, every interface; use
+                                 127.0.0.1:3000 for this machine only)
+            --statuspage DIR     the status page folder (default: ./statuspage, else the one
+                                 installed beside the checkup binary)
+
+            Stop with Ctrl-C (SIGINT) or SIGTERM.
+            """
+        case "statuspage":
+            return """
+            Write a ready-to-host copy of the status page to DIR, with a js/config.js that reads the
+            configured storage: for people who host the page on S3, GitHub Pages or nginx.
+
+            \(usage("statuspage"))
+
+            --out, -o DIR        where to write the page (created if needed; files of the page
+                                 are replaced, nothing else there is touched)
+            --url URL            the address the page fetches the store from (default: for S3 the
+                                 bucket's HTTPS address, or the endpoint's for S3-compatible
+                                 stores; for fs the storage's "url", else the path from DIR to
+                                 the storage directory)
+            --statuspage DIR     the page to copy (default: ./statuspage, else the one installed
+                                 beside the checkup binary)
+
+            The page reads the summaries anonymously (no credentials in config.js). An S3 bucket
+            provisioned by checkup or the original allows that; upload DIR with, for example,
+            aws s3 sync DIR s3://BUCKET/
+            """
+        case "summarize":
+            return """
+            Rebuild the status page's summaries from every stored check file.
+
+            \(usage("summarize"))
+
+            Every node keeps its own summary (summaries/<origin>.json) up to date as it stores
+            results. Check files do not record which node wrote them, so the rebuilt summary is
+            this node's and holds every result, and the other nodes' summaries are removed so that
+            nothing is counted twice; they start anew with their next round. Use it after
+            switching from the original checkup (to show the history), or to repair summaries.
+            """
+        case "provision":
+            return """
+            Set up the storage for a status page: for S3, create the bucket, a public read-only user
+            and its access key, CORS rules and a bucket policy.
+
+            \(usage("provision"))
+
+            Without an argument the storage of the config file is provisioned. With "s3" the
+            storage is described by the environment variables AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY and AWS_BUCKET_NAME instead. The credentials used need the IAM
+            permissions IAMFullAccess and AmazonS3FullAccess.
+            """
+        default:
+            return """
+            checkup: distributed, lock-free, self-hosted health checks and status pages.
+
+            \(generalUsage)
+
+            With no command, run every checker once and print the results; the exit status is 1
+            unless every endpoint is healthy.
+
+            Commands:
+              every INTERVAL    check and store once now, then every INTERVAL
+              message           post a message about an endpoint to the status page
+              serve             serve the status page and the fs storage's check files
+              statuspage        write a ready-to-host copy of the status page
+              summarize         rebuild the status page's summaries from the check files
+              provision [s3]    set up S3 storage for a status page
+
+            Flags:
+              -c, --config FILE   the config file (default checkup.json)
+                  --store         store the results instead of printing them
+                  --version       print the version
+              -h, --help          help for checkup or a command (checkup help COMMAND)
+            """
+        }
+    }
+}
