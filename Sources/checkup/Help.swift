@@ -1,84 +1,10 @@
-import CheckupKit
-
-/// The command line, split into a command, its flags and its positional arguments.
-struct Arguments {
-    var command = ""
-    var flags: [String: String] = [:]
-    var positionals: [String] = []
-
-    /// Flags that take a value, by every spelling, mapped to their canonical name.
-    static let valueFlags: [String: String] = [
-        "-c": "config", "--config": "config", "-a": "about", "--about": "about",
-        "--listen": "listen", "--statuspage": "statuspage", "--out": "out", "-o": "out", "--url": "url",
-    ]
-    /// Flags without a value.
-    static let boolFlags: [String: String] = [
-        "-h": "help", "--help": "help", "--version": "version", "--store": "store",
-    ]
-    static let commands: Set = ["every", "message", "provision", "serve", "statuspage", "summarize", "help"]
-
-    /// The flags each command accepts besides `config` and `help`.
-    static let allowed: [String: Set<String>] = [
-        "": ["store", "version"], "every": [], "message": ["about"], "provision": [],
-        "serve": ["listen", "statuspage"], "statuspage": ["out", "url", "statuspage"], "summarize": [], "help": [],
-    ]
-
-    init(_ argv: [String]) throws(CheckupError) {
-        var i = 0
-        var onlyPositionals = false
-        while i < argv.count {
-            let arg = argv[i]
-            i += 1
-            if onlyPositionals || !arg.hasPrefix("-") || arg == "-" {
-                if command.isEmpty && positionals.isEmpty && Self.commands.contains(arg) {
-                    command = arg
-                } else {
-                    positionals.append(arg)
-                }
-                continue
-            }
-            if arg == "--" { onlyPositionals = true; continue }
-            var name = arg
-            var inline: String?
-            if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
-                name = String(arg[..<eq])
-                inline = String(arg[arg.index(after: eq)...])
-            }
-            if let canonical = Self.valueFlags[name] {
-                if let inline {
-                    flags[canonical] = inline
-                } else if i < argv.count {
-                    flags[canonical] = argv[i]
-                    i += 1
-                } else {
-                    throw CheckupError(.usage, "flag \(name) needs a value")
-                }
-            } else if let canonical = Self.boolFlags[name], inline == nil {
-                flags[canonical] = "true"
-            } else {
-                throw CheckupError(.usage, "unknown flag \(arg)")
-            }
-        }
-        if command == "help" {
-            command = positionals.first ?? ""
-            positionals = []
-            flags["help"] = "true"
-        }
-        let allowed = Self.allowed[command, default: []].union(["config", "help"])
-        if let extra = flags.keys.sorted().first(where: { !allowed.contains($0) }) {
-            let spelled = Self.valueFlags.first { $0.value == extra && $0.key.hasPrefix("--") }?.key
-                ?? Self.boolFlags.first { $0.value == extra && $0.key.hasPrefix("--") }?.key ?? extra
-            throw CheckupError(.usage, "unknown flag \(spelled) for \(command.isEmpty ? "checkup" : "checkup \(command)")")
-        }
-    }
-
-    var configPath: String { flags["config"] ?? "checkup.json" }
-    func has(_ flag: String) -> Bool { flags[flag] != nil }
-}
-
+/// The help texts and usage lines.
 enum Help {
-    static let usageLines: [String: String] = [
-        "": "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3]",
+    /// The usage line of the command without a command word.
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3]"
+
+    /// Each command's usage line, by its name.
+    private static let usageLines: [String: String] = [
         "every": "Usage: checkup every INTERVAL [-c FILE]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
@@ -87,14 +13,20 @@ enum Help {
         "summarize": "Usage: checkup summarize [-c FILE]",
     ]
 
-    static func text(_ command: String) -> String {
-        switch command {
+    /// The usage line of `command`; the general one for "" or a word that is not a command.
+    static func usage(_ command: String) -> String {
+        usageLines[command] ?? generalUsage
+    }
+
+    /// The help for `topic`: a command's name, else (nil or any other word) the general help.
+    static func text(_ topic: String?) -> String {
+        switch topic ?? "" {
         case "every":
             return """
             Run every checker, store the results and maintain the storage, once now and then once
             every INTERVAL, until stopped with Ctrl-C (SIGINT) or SIGTERM.
 
-            \(usageLines["every"]!)
+            \(usage("every"))
 
             INTERVAL is a duration such as 30s, 10m or 1h30m (units ns, us, ms, s, m, h), or one of
             the shortcuts second, minute, hour, day (24h) and week (168h).
@@ -112,7 +44,7 @@ enum Help {
             Run every checker once, attach a message to the result of the endpoint titled TITLE, and
             store the results, so that the message appears on the status page.
 
-            \(usageLines["message"]!)
+            \(usage("message"))
 
             --about, -a TITLE   the endpoint's name (compared without regard to case); may be left
                                 out when there is only one checker
@@ -124,7 +56,7 @@ enum Help {
             return """
             Serve the status page and the check files of the configured fs storage over HTTP.
 
-            \(usageLines["serve"]!)
+            \(usage("serve"))
 
             --listen ADDR        address to listen on (default :3000, every interface; use
                                  127.0.0.1:3000 for this machine only)
@@ -138,7 +70,7 @@ enum Help {
             Write a ready-to-host copy of the status page to DIR, with a js/config.js that reads the
             configured storage: for people who host the page on S3, GitHub Pages or nginx.
 
-            \(usageLines["statuspage"]!)
+            \(usage("statuspage"))
 
             --out, -o DIR        where to write the page (created if needed; files of the page
                                  are replaced, nothing else there is touched)
@@ -157,7 +89,7 @@ enum Help {
             return """
             Rebuild the status page's summaries from every stored check file.
 
-            \(usageLines["summarize"]!)
+            \(usage("summarize"))
 
             Every node keeps its own summary (summaries/<origin>.json) up to date as it stores
             results. Check files do not record which node wrote them, so the rebuilt summary is
@@ -170,7 +102,7 @@ enum Help {
             Set up the storage for a status page: for S3, create the bucket, a public read-only user
             and its access key, CORS rules and a bucket policy.
 
-            \(usageLines["provision"]!)
+            \(usage("provision"))
 
             Without an argument the storage of the config file is provisioned. With "s3" the
             storage is described by the environment variables AWS_ACCESS_KEY_ID,
@@ -181,7 +113,7 @@ enum Help {
             return """
             checkup: distributed, lock-free, self-hosted health checks and status pages.
 
-            \(usageLines[""]!)
+            \(generalUsage)
 
             With no command, run every checker once and print the results; the exit status is 1
             unless every endpoint is healthy.

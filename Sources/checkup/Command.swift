@@ -1,0 +1,179 @@
+import CheckupKit
+
+// Parsing the command line into a typed `Command`: one table of flags, one of commands.
+
+/// What the command line asks for, with its options typed.
+enum Command {
+    /// Run every checker once and print the results, or store them instead (`--store`).
+    case check(store: Bool)
+    /// Check and store now, then once every `interval`, until SIGINT or SIGTERM.
+    case every(interval: Duration)
+    /// Check once, attach `text` to the result titled `about` (the only result when nil), and store.
+    case message(about: String?, text: String)
+    /// Serve the status page from `statuspage` (nil: found) and the store's files on `listen`.
+    case serve(listen: String, statuspage: String?)
+    /// Write a copy of the page in `statuspage` (nil: found) to `out`, reading the store at `url`.
+    case statuspage(out: String, url: String?, statuspage: String?)
+    /// Rebuild the status page's summaries from the check files.
+    case summarize
+    /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists).
+    case provision(provider: String?)
+    /// Print the help for `topic`: a command's name, else (nil or any other word) the general help.
+    case help(topic: String?)
+    /// Print the version.
+    case version
+}
+
+// A flag: spelled `--name` (`--name=VALUE` for a value) or by its short spelling.
+private struct Flag: Hashable, Sendable {
+    let name: String
+    let short: String?
+    let takesValue: Bool
+
+    static let about = Flag(name: "about", short: "-a", takesValue: true)
+    static let config = Flag(name: "config", short: "-c", takesValue: true)
+    static let help = Flag(name: "help", short: "-h", takesValue: false)
+    static let listen = Flag(name: "listen", short: nil, takesValue: true)
+    static let out = Flag(name: "out", short: "-o", takesValue: true)
+    static let statuspage = Flag(name: "statuspage", short: nil, takesValue: true)
+    static let store = Flag(name: "store", short: nil, takesValue: false)
+    static let url = Flag(name: "url", short: nil, takesValue: true)
+    static let version = Flag(name: "version", short: nil, takesValue: false)
+
+    // The flag `spelling` (such as `--out` or `-o`) names, if any.
+    static func spelled(_ spelling: String) -> Flag? {
+        let all = [about, config, help, listen, out, statuspage, store, url, version]
+        return all.first { "--" + $0.name == spelling || $0.short == spelling }
+    }
+}
+
+// What a command accepts, and how its arguments become a `Command`.
+private struct Syntax: Sendable {
+    // Its flags besides --config and --help, which every command takes.
+    let flags: Set<Flag>
+    // How many positional arguments it takes, and the usage error (given them) for any other number.
+    let arguments: ClosedRange<Int>
+    let wrongCount: @Sendable ([String]) -> String
+    // The command, from its positional arguments (their number checked) and its flags' values.
+    let make: @Sendable ([String], [Flag: String]) throws(CheckupError) -> Command
+
+    // The usage error of a command that takes no arguments.
+    static func takesNone(_ name: String) -> @Sendable ([String]) -> String {
+        { "\(name) takes no arguments, got \"\($0.first ?? "")\"" }
+    }
+}
+
+/// A parsed command line: the command and the options every command shares.
+struct Invocation {
+    /// What to do.
+    var command: Command
+    /// The config file (`-c`, `--config`; default `checkup.json`).
+    var configPath: String
+
+    // Every command by its name; "" is the one without a command word.
+    private static let commands: [String: Syntax] = [
+        "": Syntax(flags: [.store, .version], arguments: 0...0,
+                   wrongCount: { "unknown command \"\($0.first ?? "")\"" }) { _, flags in
+            .check(store: flags[.store] != nil)
+        },
+        "every": Syntax(flags: [], arguments: 1...1,
+                        wrongCount: { _ in "every needs exactly one INTERVAL, such as 10m" }) { arguments, _ throws(CheckupError) in
+            .every(interval: try parseInterval(arguments[0]))
+        },
+        "message": Syntax(flags: [.about], arguments: 1...1,
+                          wrongCount: { _ in "message needs exactly one TEXT argument (quote it)" }) { arguments, flags in
+            .message(about: flags[.about].flatMap { $0.isEmpty ? nil : $0 }, text: arguments[0])
+        },
+        "serve": Syntax(flags: [.listen, .statuspage], arguments: 0...0, wrongCount: Syntax.takesNone("serve")) { _, flags in
+            .serve(listen: flags[.listen] ?? ":3000", statuspage: flags[.statuspage])
+        },
+        "statuspage": Syntax(flags: [.out, .url, .statuspage], arguments: 0...0,
+                             wrongCount: Syntax.takesNone("statuspage")) { _, flags throws(CheckupError) in
+            guard let out = flags[.out], !out.isEmpty else { throw CheckupError(.usage, "statuspage needs --out DIR") }
+            return .statuspage(out: out, url: flags[.url], statuspage: flags[.statuspage])
+        },
+        "summarize": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("summarize")) { _, _ in .summarize },
+        "provision": Syntax(flags: [], arguments: 0...1,
+                            wrongCount: { _ in "provision takes at most one argument, the storage type" }) { arguments, _ in
+            .provision(provider: arguments.first?.lowercased())
+        },
+    ]
+
+    /// The words that name a command: the commands' and `help`.
+    static let commandWords: Set<String> = Set(commands.keys.filter { !$0.isEmpty }).union(["help"])
+
+    /// Parses the arguments after the program's name. Flags and arguments mix freely; `--` ends
+    /// the flags; the first argument that names a command (before any other) is the command.
+    init(parsing argv: [String]) throws(CheckupError) {
+        var word: String?
+        var flags: [Flag: String] = [:]
+        var arguments: [String] = []
+        var rest = argv[...]
+        var onlyArguments = false
+        while let arg = rest.popFirst() {
+            if onlyArguments || !arg.hasPrefix("-") || arg == "-" {
+                if word == nil && arguments.isEmpty && Self.commandWords.contains(arg) {
+                    word = arg
+                } else {
+                    arguments.append(arg)
+                }
+                continue
+            }
+            if arg == "--" { onlyArguments = true; continue }
+            var spelling = arg
+            var inline: String?
+            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+                spelling = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            guard let flag = Flag.spelled(spelling), flag.takesValue || inline == nil else {
+                throw CheckupError(.usage, "unknown flag \(arg)")
+            }
+            if !flag.takesValue {
+                flags[flag] = ""  // present
+            } else if let value = inline ?? rest.popFirst() {
+                flags[flag] = value  // the last one wins
+            } else {
+                throw CheckupError(.usage, "flag \(spelling) needs a value")
+            }
+        }
+
+        // `help COMMAND` is `COMMAND --help`; its other arguments are ignored.
+        var name = word ?? ""
+        var wantsHelp = flags[.help] != nil
+        if name == "help" {
+            name = arguments.first ?? ""
+            arguments = []
+            wantsHelp = true
+        }
+        let syntax = Self.commands[name]
+        let allowed = (syntax?.flags ?? []).union([.config, .help])
+        if let extra = flags.keys.filter({ !allowed.contains($0) }).min(by: { $0.name < $1.name }) {
+            throw CheckupError(.usage, "unknown flag --\(extra.name) for \(name.isEmpty ? "checkup" : "checkup \(name)")")
+        }
+        configPath = flags[.config] ?? "checkup.json"
+        if wantsHelp {
+            command = .help(topic: name.isEmpty ? nil : name)
+        } else if name.isEmpty && flags[.version] != nil {
+            command = .version
+        } else if let syntax {
+            guard syntax.arguments.contains(arguments.count) else { throw CheckupError(.usage, syntax.wrongCount(arguments)) }
+            command = try syntax.make(arguments, flags)
+        } else {
+            throw CheckupError(.usage, "unknown command \"\(name)\"")  // only a help topic can be another word
+        }
+    }
+}
+
+/// `checkup every`'s interval: a Go duration or a shortcut.
+private func parseInterval(_ text: String) throws(CheckupError) -> Duration {
+    let shortcuts = ["second": "1s", "minute": "1m", "hour": "1h", "day": "24h", "week": "168h"]
+    let lowered = text.lowercased()
+    guard let interval = Duration(goString: shortcuts[lowered] ?? lowered) else {
+        throw CheckupError(.usage, "every: \"\(text)\" is not an interval (use e.g. 30s, 10m, 1h30m, hour, day)")
+    }
+    guard interval > .zero else {
+        throw CheckupError(.usage, "every: the interval must be more than zero, not \"\(text)\"")
+    }
+    return interval
+}

@@ -1,0 +1,207 @@
+import CheckupKit
+import Dispatch
+import Foundation
+
+// Running the commands: one function each, sharing the config loading and the storage check.
+
+extension Invocation {
+    /// Runs the command and returns the exit status: 0, or 1 when a plain check finds an
+    /// endpoint that is not healthy. Errors are thrown for `main` to report.
+    func run() async throws -> Int32 {
+        switch command {
+        case .check(let store): return try await check(store: store)
+        case .every(let interval): try await every(interval)
+        case .message(let about, let text): try await message(about: about, text: text)
+        case .serve(let listen, let page): try await serve(listen: listen, page: page)
+        case .statuspage(let out, let url, let page): try statuspage(out: out, url: url, page: page)
+        case .summarize: try await summarize()
+        case .provision(let provider): try await provision(provider)
+        case .help(let topic): print(Help.text(topic))
+        case .version: print("checkup \(checkupVersion)")
+        }
+        return 0
+    }
+
+    /// The config file's checkup, logging to standard error.
+    private func loadCheckup() throws -> Checkup {
+        var checkup = try Checkup(configFile: configPath)
+        checkup.log = standardErrorLog
+        return checkup
+    }
+
+    /// The configured storage, or a config error that says `missing`.
+    private func requireStorage(_ checkup: Checkup,
+                                else missing: String = "no storage configured") throws(CheckupError) -> any Storage {
+        guard let storage = checkup.storage else { throw CheckupError(.config, missing) }
+        return storage
+    }
+
+    /// `checkup [--store]`: prints the results (1 unless all are healthy), or stores them silently.
+    private func check(store: Bool) async throws -> Int32 {
+        let checkup = try loadCheckup()
+        if store {
+            _ = try requireStorage(checkup)
+            try await checkup.checkAndStore()
+            return 0
+        }
+        let results = try await checkup.check()
+        let environment = ProcessInfo.processInfo.environment
+        let colored = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        for result in results {
+            print(result.description(colored: colored))
+        }
+        return results.allSatisfy { $0.status == .healthy } ? 0 : 1
+    }
+
+    /// `checkup every INTERVAL`: checks and stores until SIGINT or SIGTERM.
+    private func every(_ interval: Duration) async throws {
+        let checkup = try loadCheckup()
+        guard !checkup.checkers.isEmpty else { throw CheckupError(.config, "no checkers configured") }
+        _ = try requireStorage(checkup)
+        let schedule = checkup.checkAndStoreEvery(interval)
+        await waitForTerminationSignal()
+        schedule.stop()
+        await schedule.wait()
+    }
+
+    /// `checkup message [--about TITLE] TEXT`: checks once and stores the results with `text`
+    /// attached to the one titled `about` (compared without case), or to the only one.
+    private func message(about: String?, text: String) async throws {
+        let checkup = try loadCheckup()
+        _ = try requireStorage(checkup)
+        var results = try await checkup.check()
+        let index: Int
+        if let about {
+            guard let i = results.firstIndex(where: { $0.title.lowercased() == about.lowercased() }) else {
+                throw CheckupError(.usage, "no result for endpoint with title '\(about)'")
+            }
+            index = i
+        } else {
+            guard results.count == 1 else {
+                throw CheckupError(.usage, "more than one result; unable to guess which one to attach message to (use --about)")
+            }
+            index = 0
+        }
+        results[index].message = text
+        try await checkup.store(results)
+        print("Message posted")
+    }
+
+    /// `checkup serve`: serves the page and the readable store until SIGINT or SIGTERM.
+    private func serve(listen: String, page: String?) async throws {
+        let checkup = try loadCheckup()
+        guard let storage = try requireStorage(checkup) as? any StorageReader else {
+            throw CheckupError(.config, "configured storage type does not have reading capabilities")
+        }
+        let page = try findStatusPage(page)
+        let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage)
+        server.start()
+        var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
+        if host.isEmpty { host = "localhost" }
+        let source = (storage as? FileSystemStorage)?.directory ?? (storage as? S3Storage).map { "s3://\($0.bucket)" } ?? "storage"
+        print("Serving the status page at http://\(host):\(server.port)/ (check files from \(source), page \(page)); Ctrl-C stops")
+        fflush(nil)  // the banner must reach a pipe now, not at exit
+        await waitForTerminationSignal()
+        server.stop()
+    }
+
+    /// `checkup statuspage --out DIR`: writes a copy of the page that reads the store at `url`.
+    private func statuspage(out: String, url: String?, page: String?) throws {
+        let storage = try requireStorage(loadCheckup())
+        let page = try findStatusPage(page)
+        let export = try StatusPageExport(pageDirectory: page, storage: storage, outputDirectory: out, url: url)
+        let files = try export.write(to: out)
+        print("Wrote the status page to \(out) (\(files.count) files); it reads the store at \(export.storageURL)")
+    }
+
+    /// `checkup summarize`: rebuilds this node's summary from every check file.
+    private func summarize() async throws {
+        let checkup = try loadCheckup()
+        guard let reader = try requireStorage(checkup) as? any StorageReader, let summaries = checkup.summaries else {
+            throw CheckupError(.config, "configured storage type does not keep status summaries")
+        }
+        let summary = try await summaries.rebuild(from: reader)
+        let endpoints = summary.endpoints.count
+        let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
+        print("Rebuilt \(StatusSummaries.key(for: summaries.origin)): \(endpoints) endpoint\(endpoints == 1 ? "" : "s"), \(results) result\(results == 1 ? "" : "s") in the last \(StatusSummary.retentionDays) days")
+    }
+
+    /// `checkup provision [s3]`: provisions the configured storage, or S3 described by the environment.
+    private func provision(_ provider: String?) async throws {
+        let storage: any Storage
+        if let provider {
+            guard provider == "s3" else { throw CheckupError(.usage, "unknown storage provider '\(provider)'") }
+            let env = ProcessInfo.processInfo.environment
+            let missing = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BUCKET_NAME"].filter { (env[$0] ?? "").isEmpty }
+            guard missing.isEmpty else {
+                throw CheckupError(.usage, "provision s3 needs the environment variables \(missing.joined(separator: ", "))")
+            }
+            // All three checked above; AWS_ENDPOINT_URL names an S3-compatible service.
+            storage = S3Storage(accessKeyID: env["AWS_ACCESS_KEY_ID"] ?? "", secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+                                region: env["AWS_REGION"] ?? "", bucket: env["AWS_BUCKET_NAME"] ?? "",
+                                endpoint: env["AWS_ENDPOINT_URL"] ?? "")
+        } else {
+            storage = try requireStorage(loadCheckup(), else: "no storage configuration found")
+        }
+        guard let provisioner = storage as? any Provisioner else {
+            throw CheckupError(.config, "configured storage type does not have provisioning capabilities")
+        }
+        print("One sec...")
+        fflush(nil)
+        print(try await provisioner.provision())
+        if let s3 = storage as? S3Storage {
+            print("The user \(S3Storage.publicUserName) may only list and read the objects of bucket \(s3.bucket)")
+            print("(an inline policy), not every bucket of the account as the original's AmazonS3ReadOnlyAccess.")
+        }
+    }
+}
+
+/// The status page folder: `flag`, else ./statuspage, else one beside or above the binary.
+private func findStatusPage(_ flag: String?) throws(CheckupError) -> String {
+    if let flag {
+        guard FileManager.default.fileExists(atPath: flag + "/index.html") else {
+            throw CheckupError(.usage, "--statuspage: \(flag) has no index.html")
+        }
+        return flag
+    }
+    if FileManager.default.fileExists(atPath: "statuspage/index.html") { return "statuspage" }
+    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+        for candidate in ["statuspage", "share/checkup/statuspage"] {
+            let path = dir.appendingPathComponent(candidate).path
+            if FileManager.default.fileExists(atPath: path + "/index.html") { return path }
+        }
+        dir.deleteLastPathComponent()
+    }
+    throw CheckupError(.config, "serve: no statuspage folder found here or beside the checkup binary; pass --statuspage DIR")
+}
+
+/// Waits for SIGINT or SIGTERM.
+private func waitForTerminationSignal() async {
+    let (stream, continuation) = AsyncStream<Void>.makeStream()
+    var sources: [any DispatchSourceSignal] = []
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        sources.append(source)
+    }
+    for await _ in stream { break }
+    sources.forEach { $0.cancel() }
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// A log line as Go's `log` package writes it: `2006/01/02 15:04:05 message`.
+private let standardErrorLog = LogSink { line in
+    var t = time(nil)
+    var parts = tm()
+    localtime_r(&t, &parts)
+    let stamp = String(format: "%04d/%02d/%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1,
+                       parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+    printError("\(stamp) \(line)")
+}
