@@ -131,15 +131,11 @@ extension Invocation {
         let storage: any Storage
         if let provider {
             guard provider == "s3" else { throw CheckupError(.usage, "unknown storage provider '\(provider)'") }
-            let env = ProcessInfo.processInfo.environment
-            let missing = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BUCKET_NAME"].filter { (env[$0] ?? "").isEmpty }
-            guard missing.isEmpty else {
-                throw CheckupError(.usage, "provision s3 needs the environment variables \(missing.joined(separator: ", "))")
+            do {
+                storage = try S3Storage(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw CheckupError(.usage, "provision \(error.message)")  // "provision s3 needs the environment variables …"
             }
-            // All three checked above; AWS_ENDPOINT_URL names an S3-compatible service.
-            storage = S3Storage(accessKeyID: env["AWS_ACCESS_KEY_ID"] ?? "", secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
-                                region: env["AWS_REGION"] ?? "", bucket: env["AWS_BUCKET_NAME"] ?? "",
-                                endpoint: env["AWS_ENDPOINT_URL"] ?? "")
         } else {
             storage = try requireStorage(loadCheckup(), else: "no storage configuration found")
         }
