@@ -60,7 +60,7 @@ extension Checkup {
             guard let ns = RFC3339.parse(text) else {
                 throw c.error("timestamp", "\(JSONValue.string(text).shortText) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
             }
-            timestamp = Date(timeIntervalSince1970: Double(ns / 1_000) / 1_000_000)
+            timestamp = ns
         }
 
         for (i, element) in try Self.elements(c, "checkers").enumerated() {
@@ -76,7 +76,7 @@ extension Checkup {
             let type = try Self.discriminator(reader, keys: ["type", "provider"], kind: "storage",
                                               known: Self.storageTypes.keys.sorted(), later: Self.foreignStorageTypes)
             storage = try Self.storageTypes[type.value]!.init(config: reader) as? any Storage  // all are Storage
-            storageTypeKey = type.key
+            configOptions.storageTypeKey = type.key
         } else if let other = top["storage"], other != .null {
             throw c.error("storage", "is \(other.kindName), expected an object")
         }
@@ -86,8 +86,8 @@ extension Checkup {
         for (i, element) in try Self.elements(c, "notifiers").enumerated() {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
-        statusPageURL = try c.string("status_page_url") ?? ""
-        stateFile = try c.string("state_file") ?? ""
+        configOptions.statusPageURL = try c.string("status_page_url") ?? ""
+        configOptions.stateFile = try c.string("state_file") ?? ""
         origin = try c.string("origin") ?? ""
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
@@ -95,14 +95,14 @@ extension Checkup {
             let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
                                               known: AlertingNotifier.senderTypes.keys.sorted())
             notifiers.append(try AlertingNotifier(config: reader, type: type.value, stateStore: store,
-                                                  stateKey: "\(index):\(type.value)", statusPageURL: statusPageURL))
+                                                  stateKey: "\(index):\(type.value)", statusPageURL: configOptions.statusPageURL))
         }
     }
 
     /// Where notifiers keep their state: `state_file` when set, else beside the check files (one
     /// file or object per node, so nodes never write the same one), else ./checkup-notifier-state.json.
     func notificationStateStore() -> any NotificationStateStore {
-        if !stateFile.isEmpty { return FileStateStore(path: stateFile) }
+        if !configOptions.stateFile.isEmpty { return FileStateStore(path: configOptions.stateFile) }
         let name = "checkup-notifier-state-\(nodeName()).json"
         if let fs = storage as? FileSystemStorage { return FileStateStore(path: fs.path("." + name)) }
         if let s3 = storage as? S3Storage { return S3StateStore(client: { try s3.client() }, key: "checkup-state/" + name) }
@@ -151,7 +151,7 @@ extension Checkup {
             guard let configurable = storage as? any JSONConfigurable else {
                 throw CheckupError(.config, "storage: \(type(of: storage)) cannot be written to checkup.json")
             }
-            top.append("storage", .object(Self.element(configurable, key: storageTypeKey)))
+            top.append("storage", .object(Self.element(configurable, key: configOptions.storageTypeKey)))
         }
         if !checkers.isEmpty {
             var list: [JSONValue] = []
@@ -175,13 +175,13 @@ extension Checkup {
         }
         if concurrentChecks != 0 { top.append("concurrent_checks", .int(Int64(concurrentChecks))) }
         if let timestamp {
-            top.append("timestamp", .string(RFC3339.format(Int64((timestamp.timeIntervalSince1970 * 1_000_000).rounded()) * 1_000)))
+            top.append("timestamp", .string(RFC3339.format(timestamp)))
         } else {
             top.append("timestamp", .string(RFC3339.zero))
         }
         // checkup's own keys come after the original's.
-        if !statusPageURL.isEmpty { top.append("status_page_url", .string(statusPageURL)) }
-        if !stateFile.isEmpty { top.append("state_file", .string(stateFile)) }
+        if !configOptions.statusPageURL.isEmpty { top.append("status_page_url", .string(configOptions.statusPageURL)) }
+        if !configOptions.stateFile.isEmpty { top.append("state_file", .string(configOptions.stateFile)) }
         if !origin.isEmpty { top.append("origin", .string(origin)) }
         return JSONValue.object(top).encoded()
     }

@@ -26,9 +26,9 @@ public struct Checkup: Sendable {
     public var checkers: [any Checker]
     /// How many checkers run at once (`concurrent_checks`); 0 means `defaultConcurrentChecks`.
     public var concurrentChecks: Int
-    /// When set, every result's timestamp is replaced by this time (`timestamp`), so that
-    /// results from several nodes line up.
-    public var timestamp: Date?
+    /// When set, every result's timestamp is replaced by this time (`timestamp`), in UTC Unix
+    /// nanoseconds as results carry it, so that results from several nodes line up.
+    public var timestamp: Int64?
     /// Where results are stored (`storage`).
     public var storage: (any Storage)?
     /// Who is told about every round (`notifiers`).
@@ -36,25 +36,18 @@ public struct Checkup: Sendable {
     /// Where background problems are reported.
     public var log: LogSink
 
-    /// The status page's address, linked from alerts (`status_page_url`, checkup's extension).
-    public var statusPageURL: String = ""
-    /// Where notifiers keep their state (`state_file`, checkup's extension); empty means beside
-    /// the check files, or ./checkup-notifier-state.json without storage.
-    public var stateFile: String = ""
-
     /// This node's name (`origin`, checkup's extension): it names the node's status summary
     /// (`summaries/<origin>.json`); empty means the host name.
     public var origin: String = ""
 
-    /// The discriminator key the storage was read with (`type`, or the 2016 `provider`),
-    /// written back the same way.
-    var storageTypeKey = "type"
+    /// What `checkup.json` said that only reading and writing it back uses.
+    public var configOptions = ConfigOptions()
 
     /// The number of checkers run at once when `concurrentChecks` is 0, as in the original.
     public static let defaultConcurrentChecks = 5
 
     /// Creates a checkup.
-    public init(checkers: [any Checker], concurrentChecks: Int = 0, timestamp: Date? = nil,
+    public init(checkers: [any Checker], concurrentChecks: Int = 0, timestamp: Int64? = nil,
                 storage: (any Storage)? = nil, notifiers: [any Notifier] = [], log: LogSink = .discard) {
         self.checkers = checkers
         self.concurrentChecks = concurrentChecks
@@ -101,8 +94,7 @@ public struct Checkup: Sendable {
         }
         if !errors.isEmpty { throw CheckupError(.check, errors.joined(separator: "; ")) }
         if let timestamp {
-            let ns = Int64((timestamp.timeIntervalSince1970 * 1_000_000).rounded()) * 1_000
-            for i in results.indices { results[i].timestamp = ns }
+            for i in results.indices { results[i].timestamp = timestamp }
         }
         try Task.checkCancellation()
         await notify(results)
@@ -171,7 +163,13 @@ public struct Checkup: Sendable {
     /// Runs `checkAndStore()` now and then once every `interval` until stopped. Rounds never
     /// overlap; a round that overruns skips the ticks it missed. Errors are written to `log`.
     /// - Returns: a handle that stops the loop.
-    public func checkAndStoreEvery(_ interval: Duration, clock: ContinuousClock = ContinuousClock()) -> CheckupSchedule {
+    public func checkAndStoreEvery(_ interval: Duration) -> CheckupSchedule {
+        checkAndStoreEvery(interval, clock: ContinuousClock())
+    }
+
+    /// `checkAndStoreEvery(_:)` on the ticks of `clock`: rounds start at now + k × `interval`,
+    /// so a test can drive the loop with a clock of its own instead of waiting.
+    public func checkAndStoreEvery<C: Clock>(_ interval: Duration, clock: C) -> CheckupSchedule where C.Duration == Duration {
         let checkup = self
         let task = Task {
             var next = clock.now
@@ -186,7 +184,7 @@ public struct Checkup: Sendable {
                 next = next.advanced(by: interval)
                 let now = clock.now
                 while next < now { next = next.advanced(by: interval) }
-                do { try await Task.sleep(until: next, clock: clock) } catch { break }
+                do { try await clock.sleep(until: next, tolerance: nil) } catch { break }
             }
         }
         return CheckupSchedule(task: task)

@@ -108,6 +108,16 @@ func checkFiles(_ dir: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(FileSystemStorage.isCheckFileName).sorted()
 }
 
+/// Blocks until `condition` holds, looking every 10 ms; throws after `seconds`.
+func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(seconds)
+    while !condition() {
+        guard clock.now < deadline else { throw CheckupError(.check, "the condition did not hold within \(seconds) s") }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+}
+
 // Serialized: these tests block a thread while the binary runs; one at a time keeps the rest of
 // the suite's tasks from starving on a two-core machine.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct CLITests {
@@ -212,12 +222,19 @@ func checkFiles(_ dir: String) -> [String] {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // Four rounds, however long the machine takes for them; then the spacing tells the interval.
+        try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= 4 }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         let files = checkFiles(dir + "/checks")
-        #expect((3...5).contains(files.count), "\(files.count) files after 1 s at 300 ms")
+        let stamps = files.compactMap { Int64($0.prefix { $0.isNumber }) }.sorted()
+        #expect(files.count >= 4 && stamps.count == files.count)
+        // Round k starts at start + k × 300 ms: the last is stored at least (k × 300 ms less the
+        // first round's own time, well under 500 ms) after the first. A loop that did not wait fails.
+        if let first = stamps.first, let last = stamps.last {
+            #expect(last - first >= Int64(stamps.count - 1) * 300_000_000 - 500_000_000, "\(stamps)")
+        }
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).isEmpty)
         let index = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/checks/index.json")))
         #expect(index.objectValue?.keys.sorted() == files)
@@ -289,8 +306,10 @@ func checkFiles(_ dir: String) -> [String] {
             p.arguments = ["every", "1ms"]
             p.currentDirectoryURL = URL(fileURLWithPath: dir)
             p.standardError = FileHandle.nullDevice
+            let before = checkFiles(dir + "/checks").count
             try p.run()
-            Thread.sleep(forTimeInterval: 0.4 + Double(round) * 0.13)
+            // Killed while it stores, after at least four more files, at a different moment each time.
+            try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= before + 4 + round }
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
         }

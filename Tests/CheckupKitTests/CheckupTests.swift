@@ -55,7 +55,7 @@ final class RecordingNotifier: Notifier, Sendable {
         let gauge = Gauge()
         let storage = MemoryStorage()
         let notifiers = [RecordingNotifier(), RecordingNotifier()]
-        let stamp = Date(timeIntervalSince1970: 1_472_688_000)
+        let stamp: Int64 = 1_472_688_000_000_000_000
         let checkup = Checkup(checkers: [CountingChecker(name: "a", gauge: gauge), CountingChecker(name: "b", gauge: gauge)],
                               concurrentChecks: 1, timestamp: stamp, storage: storage, notifiers: notifiers)
         let results = try await checkup.checkAndStore()
@@ -126,28 +126,44 @@ final class RecordingNotifier: Notifier, Sendable {
     }
 
     @Test func checkAndStoreEveryKeepsTheIntervalAndStopsWhenTold() async throws {
+        // On a clock the test moves: rounds keep to a grid of ticks (start + k × interval), as
+        // Go's ticker, never early; a round that overruns skips the ticks it missed.
         let storage = MemoryStorage()
-        let times = Mutex([ContinuousClock.Instant]())
+        let clock = ManualClock()
+        let times = Mutex([Duration]())
         struct Stamping: Checker {
             let name = "stamp"
-            let times: @Sendable () -> Void
-            func check() async throws -> CheckResult { times(); return CheckResult(title: name, healthy: true) }
+            let round: @Sendable () -> Void
+            func check() async throws -> CheckResult { round(); return CheckResult(title: name, healthy: true) }
         }
-        let checkup = Checkup(checkers: [Stamping { times.withLock { $0.append(ContinuousClock().now) } }], storage: storage)
-        let start = ContinuousClock().now
-        let schedule = checkup.checkAndStoreEvery(.milliseconds(100))
-        try await waitUntil { storage.rounds.count >= 4 }
+        let checkup = Checkup(checkers: [Stamping {
+            let count = times.withLock { stamps in
+                stamps.append(clock.now.offset)
+                return stamps.count
+            }
+            if count == 3 { clock.advance(by: .milliseconds(250)) }  // the third round takes 250 ms
+        }], storage: storage)
+        let schedule = checkup.checkAndStoreEvery(.milliseconds(100), clock: clock)
+        func settle(_ rounds: Int) async throws {
+            try await waitUntil { storage.rounds.count == rounds && clock.sleeping == 1 }
+            #expect(storage.rounds.count == rounds && clock.sleeping == 1)
+        }
+        try await settle(1)
+        clock.advance(by: .milliseconds(99))
+        #expect(clock.sleeping == 1 && storage.rounds.count == 1)  // not a moment early
+        clock.advance(by: .milliseconds(1))
+        try await settle(2)
+        clock.advance(by: .milliseconds(100))
+        try await settle(3)  // it ran from 200 ms to 450 ms: the ticks at 300 and 400 ms are gone
+        clock.advance(by: .milliseconds(49))
+        #expect(clock.sleeping == 1 && storage.rounds.count == 3)
+        clock.advance(by: .milliseconds(1))
+        try await settle(4)
+        #expect(times.withLock { $0 } == [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(500)])
         schedule.stop()
         await schedule.wait()
-        let stamps = times.withLock { $0 }
-        #expect(stamps.count >= 4)
-        // Rounds keep to a grid of ticks (start + k × interval), as Go's ticker, never running early.
-        for (k, stamp) in stamps.enumerated() {
-            #expect(stamp - start >= .milliseconds(100 * k), "round \(k) at \(stamp - start)")
-        }
-        let after = storage.rounds.count
-        try await Task.sleep(for: .milliseconds(250))
-        #expect(storage.rounds.count == after)
+        clock.advance(by: .seconds(10))
+        #expect(storage.rounds.count == 4 && clock.sleeping == 0)
     }
 
     @Test func stoppingAbandonsTheRoundInProgressWithoutStoringIt() async throws {

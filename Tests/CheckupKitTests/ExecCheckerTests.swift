@@ -52,7 +52,11 @@ import Testing
             return (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))
                 .map { String($0[$0.range(of: ") ")!.upperBound...].prefix(1)) }  // stat always has "(comm) "
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Waits for the kill to land, however slow the machine: until both are gone (or 10 s).
+        let deadline = clock.now + .seconds(10)
+        while clock.now < deadline, try state("pid") != nil || ![nil, "Z"].contains(try state("child")) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         // Our own child was reaped: no process, not even a zombie.
         #expect(try state("pid") == nil)
         // Its child was killed with the group (a dead orphan waits for init to reap it).

@@ -32,16 +32,16 @@ import Testing
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
         let keep = FileSystemStorage(directory: dir)
-        let old = try keep.storeFile([CheckResult(title: "old")])
+        let start = CheckResult.now()
+        let old = try keep.storeFile([CheckResult(title: "old")], at: start)
         try "notes".write(toFile: dir + "/README.txt", atomically: true, encoding: .utf8)
         try "[]".write(toFile: dir + "/100-check.json.bak", atomically: true, encoding: .utf8)
         try await keep.maintain()  // zero expiry keeps everything
         #expect(try await keep.index().keys.contains(old))
 
-        try await Task.sleep(for: .milliseconds(50))
-        let fresh = try keep.storeFile([CheckResult(title: "fresh")])
+        let fresh = try keep.storeFile([CheckResult(title: "fresh")], at: start + 50_000_000)
         let expiring = FileSystemStorage(directory: dir, checkExpiry: .milliseconds(25))
-        try expiring.maintain(now: CheckResult.now())
+        try expiring.maintain(now: start + 60_000_000)  // old is 60 ms old, fresh 10 ms
         let index = try await expiring.index()
         #expect(index.keys.sorted() == [fresh])
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()

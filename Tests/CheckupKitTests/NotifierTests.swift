@@ -227,7 +227,7 @@ func up(_ title: String = "Website") -> CheckResult {
         let checkup = try Checkup(configData: Data(json.utf8), environment: ["SMTP_PASSWORD": smtpPeer.banner.password])
         let notifier = try #require(checkup.notifiers.first as? AlertingNotifier)
         #expect(notifier.sender is MailSender)
-        try await notifier.sender.send([Alert(kind: .problem, result: down("Website"), since: 0, statusPageURL: checkup.statusPageURL),
+        try await notifier.sender.send([Alert(kind: .problem, result: down("Website"), since: 0, statusPageURL: checkup.configOptions.statusPageURL),
                                         Alert(kind: .problem, result: down("API", error: "certificate expired 2h0m0s ago"), since: 0)])
         let mail = try #require(try smtpPeer.received(token).first)
         #expect(mail.tls && mail.login == smtpPeer.banner.user)

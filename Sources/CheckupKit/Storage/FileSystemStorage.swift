@@ -39,14 +39,15 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         _ = try storeFile(results)
     }
 
-    /// Stores `results` and returns the new file's name.
+    /// Stores `results` and returns the new file's name, `<now>-check.json` (or the next free
+    /// nanosecond), recorded in the index as stored at `now` (UTC Unix nanoseconds).
     @discardableResult
-    public func storeFile(_ results: [CheckResult]) throws(CheckupError) -> String {
+    public func storeFile(_ results: [CheckResult], at now: Int64 = CheckResult.now()) throws(CheckupError) -> String {
         try makeDirectory()
         let data = CheckResult.checkFileData(results)
         let temp = try AtomicFile.writeTemporary(data, in: directory)
         defer { unlink(temp) }
-        var stamp = CheckResult.now()
+        var stamp = now
         var name = ""
         while true {
             name = "\(stamp)-check.json"
@@ -57,7 +58,7 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
             stamp += 1
         }
         syncDirectory()
-        try withIndexLock { (index: inout [String: Int64]) throws(CheckupError) in index[name] = CheckResult.now() }
+        try withIndexLock { (index: inout [String: Int64]) throws(CheckupError) in index[name] = now }
         return name
     }
 

@@ -86,12 +86,13 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
         _ = try await storeFile(results)
     }
 
-    /// Stores `results` and returns the new object's key.
+    /// Stores `results` and returns the new object's key, `<now>-check.json` (or the next free
+    /// nanosecond; `now` in UTC Unix nanoseconds).
     @discardableResult
-    public func storeFile(_ results: [CheckResult]) async throws -> String {
+    public func storeFile(_ results: [CheckResult], at now: Int64 = CheckResult.now()) async throws -> String {
         let client = try client()
         let body = [UInt8](CheckResult.checkFileData(results))
-        var stamp = CheckResult.now()
+        var stamp = now
         // If-None-Match: two nodes storing in the same nanosecond get two keys, as fs's link().
         while !(try await client.putObjectIf("\(stamp)-check.json", body: body, etag: nil)) { stamp += 1 }
         return "\(stamp)-check.json"
