@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Every Swift target: existential types spelled `any P`, so a protocol used as a type is visible.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "checkup",
     platforms: [.macOS(.v15)],
@@ -35,16 +38,18 @@ let package = Package(
         ),
         .target(
             name: "CheckupKit",
-            dependencies: ["CCurl", "COpenSSL", "CAres", "CZlib"]
+            dependencies: ["CCurl", "COpenSSL", "CAres", "CZlib"],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "checkup",
-            dependencies: ["CheckupKit"]
+            dependencies: ["CheckupKit"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "CheckupKitTests",
             dependencies: ["CheckupKit"],
-            resources: []
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Foundation
 
 /// A server's certificate chain, parsed and judged with OpenSSL's libcrypto.

@@ -1,20 +1,30 @@
 /// An error checkup reports to its user: a code for programs and a one-line message for people
 /// that names the input at fault (file, key path, value).
 public struct CheckupError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure this is.
-    public enum Code: Sendable, Equatable {
+    /// What kind of failure this is. A struct over a closed set, so that a later release can add
+    /// a code without breaking code that switches over them (match with `==` or `case .config:`).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Kind: String, Sendable, Hashable {
+            case config, usage, storage, format, check, service
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
         /// The configuration is invalid (bad key, value or type).
-        case config
+        public static let config = Code(.config)
         /// The command line was not understood.
-        case usage
+        public static let usage = Code(.usage)
         /// Stored data could not be read or written.
-        case storage
+        public static let storage = Code(.storage)
         /// A file's content is not what it should be.
-        case format
+        public static let format = Code(.format)
         /// Checkers failed to run (configuration problems found while checking).
-        case check
+        public static let check = Code(.check)
         /// A network service answered with an error.
-        case service
+        public static let service = Code(.service)
+
+        /// The code's name, e.g. `config`.
+        public var description: String { kind.rawValue }
     }
 
     /// What kind of failure this is.

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Foundation
 
 /// Message digests and HMAC through OpenSSL's libcrypto (`EVP_Digest`, `HMAC`), and hex.

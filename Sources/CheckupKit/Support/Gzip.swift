@@ -1,4 +1,4 @@
-import CZlib
+internal import CZlib
 
 /// gzip (RFC 1952) through zlib: `checkup serve` compresses the page's text files and the
 /// summaries for browsers that accept it, and S3 stores summaries compressed.

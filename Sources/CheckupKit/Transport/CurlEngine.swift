@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Foundation
 
 /// What one libcurl transfer should do. Plain values, so a request can cross to the loop thread;

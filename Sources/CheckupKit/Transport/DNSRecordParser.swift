@@ -1,4 +1,4 @@
-import CAres
+internal import CAres
 import Foundation
 
 /// Turns a DNS reply into records with c-ares' own parsers (`ares_parse_*_reply`).

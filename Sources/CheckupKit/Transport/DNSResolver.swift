@@ -1,4 +1,4 @@
-import CAres
+internal import CAres
 import Foundation
 
 /// One DNS question to send to one server. Plain values, so it can cross to the resolver thread.
