@@ -2,8 +2,9 @@
 // roving keyboard focus, and the one tooltip the bars share, on hover and on focus.
 'use strict';
 (function (checkup) {
-  var u = checkup.util, fmt = checkup.fmt, settings = checkup.settings, state = checkup.state, model = checkup.model;
+  var u = checkup.util, fmt = checkup.fmt, settings = checkup.settings, state = checkup.state;
   var el = u.el, setText = u.setText, setAttr = u.setAttr, plural = u.plural, DAY = u.DAY;
+  var dayLevel = checkup.model.dayLevel, uptimeOf = checkup.model.uptimeOf;
   var mqWide = settings.wide;
   var mqMid = window.matchMedia('(min-width: 480px)');
 
@@ -44,13 +45,13 @@
     for (var i = 0; i < n; i++) {
       var start = today - (n - 1 - i) * DAY;
       var cell = ol.children[i], key = u.dayKey(start), a = ep.days.get(key);
-      var level = model.dayLevel(a);
+      var level = dayLevel(a);
       if (checkFiles && start + DAY < now - settings.timeframeMs) level = 'none';
       if (cell.dataset.day !== key) cell.dataset.day = key;
       var cls = 'day ' + level;
       if (cell.className !== cls) cell.className = cls;
       var inc = ep.incidents.get(key) || 0;
-      var pct = model.uptimeOf(a);
+      var pct = uptimeOf(a);
       if (pct != null) { h += a.h; d += a.d; tot += a.n - a.u; }
       setAttr(cell, 'aria-label', fmt.day(key) + ': ' + (pct == null ? 'no data' : fmt.percent(pct) + ' uptime' +
         (inc ? ', ' + plural(inc, 'incident') : '')));
@@ -100,7 +101,7 @@
     if (info.pct == null) {
       el('span', 'tip-line', 'No data', tip);
     } else {
-      el('span', 'tip-uptime tip-' + model.dayLevel(a), fmt.percent(info.pct) + ' uptime', tip);
+      el('span', 'tip-uptime tip-' + dayLevel(a), fmt.percent(info.pct) + ' uptime', tip);
       var parts = [a.h + ' healthy'];
       if (a.d) parts.push(a.d + ' degraded');
       if (a.dn) parts.push(a.dn + ' down');

@@ -4,6 +4,8 @@
 'use strict';
 (function (checkup) {
   var settings = checkup.settings, STORE = settings.store, state = checkup.state, store = checkup.store;
+  var addFile = checkup.model.addFile, fromCheckFiles = checkup.model.fromCheckFiles, isNum = checkup.util.isNum;
+  var sigV4 = checkup.sigV4, uriEncode = checkup.sigV4.uriEncode;
   var NAME_RE = /^\d+-check\.json$/;
   var PARALLEL = 6;
 
@@ -15,7 +17,7 @@
       todo.forEach(function (e) { cf.requested.add(e.name); });
       return store.mapLimit(todo, PARALLEL, function (e) {
         return store.getJSON(e.name, {}, false).then(function (data) {
-          checkup.model.addFile(e.name, e.stored, data);
+          addFile(e.name, e.stored, data);
           cf.failed.delete(e.name);
         }, function () {
           cf.requested.delete(e.name);   // failed: one more try on the next refresh
@@ -24,7 +26,7 @@
       });
     }).then(function () {
       state.stats.mode = 'checkfiles';
-      return checkup.model.fromCheckFiles();
+      return fromCheckFiles();
     });
   }
 
@@ -41,7 +43,7 @@
     return store.getJSON('index.json', null, false).then(function (index) {
       if (!index || typeof index !== 'object' || Array.isArray(index)) throw new Error('index.json (not a JSON object)');
       return Object.keys(index).filter(function (n) {
-        return NAME_RE.test(n) && checkup.util.isNum(index[n]) && index[n] >= c;
+        return NAME_RE.test(n) && isNum(index[n]) && index[n] >= c;
       }).map(function (n) { return { name: n, stored: index[n] }; });
     });
   }
@@ -49,14 +51,14 @@
   // Lists the bucket's check files newer than the cutoff (keys are "<ns>-check.json", so
   // start-after works lexically), following continuation tokens.
   function listS3(cutoff) {
-    var out = [], cf = state.checkFiles, uriEncode = checkup.sigV4.uriEncode;
+    var out = [], cf = state.checkFiles;
     function page(token) {
       var params = [['list-type', '2'], ['start-after', cutoff]];
       if (token) params.push(['continuation-token', token]);
       params.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
       var query = params.map(function (p) { return uriEncode(p[0]) + '=' + uriEncode(p[1]); }).join('&');
       var url = STORE.base + '?' + query;
-      var headers = cf.signList ? checkup.sigV4(url, query, STORE.creds) : Promise.resolve(null);
+      var headers = cf.signList ? sigV4(url, query, STORE.creds) : Promise.resolve(null);
       return headers.then(function (h) {
         return store.request(url, h ? { cache: 'no-cache', headers: h } : { cache: 'no-cache' });
       }, function (err) { throw new Error('the bucket listing (signing failed: ' + err.message + ')'); }).then(function (res) {

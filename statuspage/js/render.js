@@ -5,7 +5,7 @@
 (function (checkup) {
   var u = checkup.util, fmt = checkup.fmt, settings = checkup.settings, state = checkup.state, bar = checkup.bar;
   var $ = u.$, el = u.el, setText = u.setText, setAttr = u.setAttr, setClass = u.setClass, plural = u.plural;
-  var DAY = u.DAY, RANK = u.RANK;
+  var DAY = u.DAY, RANK = u.RANK, uptime = checkup.model.uptime;
   var HUMAN = { healthy: 'Operational', degraded: 'Degraded performance', down: 'Outage', unknown: 'No recent data' };
   var WINDOWS = [['24h', '24 hours', DAY], ['7d', '7 days', 7 * DAY], ['30d', '30 days', 30 * DAY], ['90d', '90 days', 90 * DAY]];
   var NONE_YET = 'No endpoints have been checked yet.';
@@ -132,7 +132,7 @@
     }
     WINDOWS.forEach(function (w) {
       var dd = card.querySelector('.uptime [data-window="' + w[0] + '"]');
-      var p = checkup.model.uptime(ep, w[2], now);
+      var p = uptime(ep, w[2], now);
       setText(dd, fmt.percent(p));
       setClass(dd, 'lvl-', p == null ? 'none' : p >= 99.9 ? 'good' : p >= 99 ? 'fair' : 'poor', ['none', 'good', 'fair', 'poor']);
     });
@@ -188,22 +188,13 @@
     var model = state.model, list = $('endpoints'), keep = new Set(), eps = model ? model.endpoints : [];
     eps.forEach(function (ep, i) {
       keep.add(ep.key);
-      var card = cards.get(ep.key);
-      if (!card) cards.set(ep.key, card = makeCard(ep));
-      if (list.children[i] !== card) list.insertBefore(card, list.children[i] || null);
-      renderCard(card, ep, now);
+      renderCard(u.place(list, cards, ep.key, i, function () { return makeCard(ep); }), ep, now);
     });
     // Every width first (one layout), then every chart: reading a width after each drawing would
     // lay the page out again for each endpoint.
     var widths = eps.map(function (ep) { return chartWidth(cards.get(ep.key)); });
     eps.forEach(function (ep, i) { drawChart(cards.get(ep.key), false, widths[i]); });
-    cards.forEach(function (card, key) {
-      if (!keep.has(key)) {
-        if (observer) observer.unobserve(card._box);
-        card.remove();
-        cards.delete(key);
-      }
-    });
+    u.prune(cards, keep, function (card) { if (observer) observer.unobserve(card._box); });
     var none = $('no-endpoints');
     none.hidden = eps.length > 0 || (!model && !state.lastError);
     setText(none, model ? (model.mode === 'checkfiles' ? 'No endpoints have been checked in the last ' + settings.timeframeText + '.'

@@ -5,6 +5,7 @@
 'use strict';
 (function (checkup) {
   var STORE = checkup.settings.store, stats = checkup.state.stats;
+  var arr = checkup.util.arr, fromSummaries = checkup.model.fromSummaries;
 
   function request(url, opts) {
     stats.requests++;
@@ -50,7 +51,7 @@
       if (manifest && manifest.version != null && manifest.version !== 1) {
         throw new Error('summaries/index.json (format version ' + manifest.version + '; this page reads version 1)');
       }
-      var list = checkup.util.arr(manifest && manifest.origins).filter(function (o) { return typeof o === 'string' && o; });
+      var list = arr(manifest && manifest.origins).filter(function (o) { return typeof o === 'string' && o; });
       return Array.from(new Set(list));
     });
   }
@@ -72,7 +73,7 @@
       var ok = summaries.filter(Boolean);
       if (!ok.length) throw new Error(failed.join('; '));
       stats.mode = 'summaries';
-      return checkup.model.fromSummaries(ok, list.length, failed);
+      return fromSummaries(ok, list.length, failed);
     });
   }
 

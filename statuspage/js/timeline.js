@@ -109,11 +109,9 @@
     var tl = $('timeline'), all = timelineEvents(model), shown = all.slice(0, state.timelineLimit), keep = new Set();
     shown.forEach(function (ev, i) {
       keep.add(ev.id);
-      var li = items.get(ev.id);
-      if (!li) items.set(ev.id, li = makeItem(ev));
-      if (tl.children[i] !== li) tl.insertBefore(li, tl.children[i] || null);
+      u.place(tl, items, ev.id, i, function () { return makeItem(ev); });
     });
-    items.forEach(function (li, id) { if (!keep.has(id)) { li.remove(); items.delete(id); } });
+    u.prune(items, keep);
     var empty = $('timeline-empty');
     empty.hidden = !model || all.length > 0;
     setText(empty, files ? 'No incidents or messages in the last ' + settings.timeframeText + '.' : 'No incidents or messages.');

@@ -58,6 +58,25 @@
     return /^https?:\/\//i.test(value) ? safeHref(value) : null;
   }
 
+  // Keeps `parent`'s children one element per key, in the order rendered: the element for `key`
+  // (made by `make` the first time, then kept in `cache`, key -> element) goes to position i.
+  function place(parent, cache, key, i, make) {
+    var node = cache.get(key);
+    if (!node) cache.set(key, node = make());
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null);
+    return node;
+  }
+
+  // Removes the elements whose key is not in `keep` from the page and from `cache`.
+  function prune(cache, keep, onRemove) {
+    cache.forEach(function (node, key) {
+      if (keep.has(key)) return;
+      if (onRemove) onRemove(node);
+      node.remove();
+      cache.delete(key);
+    });
+  }
+
   // A <time> whose text is "x ago", kept fresh by the entry point's tick.
   function agoEl(ms, parent) {
     var t = el('time', 'ago', fmt.ago(ms), parent);
@@ -89,6 +108,7 @@
     str: str, isNum: isNum, pos: pos, arr: arr, stateName: stateName, dayKey: dayKey, byTime: byTime, epKey: epKey,
     quantile: quantile, plural: plural,
     $: $, el: el, setText: setText, setAttr: setAttr, setClass: setClass, safeHref: safeHref, absoluteHref: absoluteHref,
+    place: place, prune: prune,
     agoEl: agoEl, setAgo: setAgo, keepAgo: keepAgo
   };
 })(window.checkup = window.checkup || {});
