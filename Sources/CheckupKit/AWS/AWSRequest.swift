@@ -42,3 +42,19 @@ struct AWSRequest: Sendable {
         }
     }
 }
+
+/// A service's URL split as signed requests need it: `https://` and the `Host` (`host[:port]`),
+/// without a trailing slash.
+struct ServiceEndpoint: Sendable, Equatable {
+    var scheme: String
+    var host: String
+    /// `scheme://host`.
+    var url: String { scheme + host }
+
+    init(_ url: String) {
+        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let hostStart = trimmed.range(of: "://")?.upperBound ?? trimmed.startIndex
+        scheme = String(trimmed[..<hostStart])
+        host = String(trimmed[hostStart...])
+    }
+}

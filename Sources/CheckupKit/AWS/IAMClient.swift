@@ -7,11 +7,10 @@ struct IAMClient: Sendable {
     var endpoint: String?
 
     func call(_ action: String, _ parameters: [(String, String)]) async throws -> XMLElements {
-        let service = (endpoint ?? "https://iam.amazonaws.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let host = String(service[(service.range(of: "://")?.upperBound ?? service.startIndex)...])
+        let service = ServiceEndpoint(endpoint ?? "https://iam.amazonaws.com")
         let form = formEncode([("Action", action), ("Version", "2010-05-08")] + parameters)
         let response = try await AWSRequest(service: "iam", region: "us-east-1", credentials: credentials)
-            .send("IAM \(action)", "POST", baseURL: service, host: host, path: "/", body: form,
+            .send("IAM \(action)", "POST", baseURL: service.url, host: service.host, path: "/", body: form,
                   headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")])
         return XMLElements(response.body)
     }

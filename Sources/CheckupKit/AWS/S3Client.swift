@@ -29,14 +29,11 @@ struct S3Client: Sendable {
     /// or the service's with `pathStyle`) and the path prefix (`/bucket` with `pathStyle`).
     static func baseURL(endpoint: String?, region: String, bucket: String, pathStyle: Bool) -> (url: String, host: String, prefix: String) {
         let service = endpoint ?? (region == "us-east-1" || region.isEmpty ? "https://s3.amazonaws.com" : "https://s3.\(region).amazonaws.com")
-        let trimmed = service.hasSuffix("/") ? String(service.dropLast()) : service
-        let schemeEnd = trimmed.range(of: "://")?.upperBound ?? trimmed.startIndex
-        let scheme = String(trimmed[..<schemeEnd])
-        let host = String(trimmed[schemeEnd...])
+        let split = ServiceEndpoint(service)
         if pathStyle {
-            return (scheme + host, host, "/" + bucket)
+            return (split.url, split.host, "/" + bucket)
         }
-        return (scheme + bucket + "." + host, bucket + "." + host, "")
+        return (split.scheme + bucket + "." + split.host, bucket + "." + split.host, "")
     }
 
     /// Creates the bucket (with a LocationConstraint outside us-east-1). An existing bucket of
