@@ -38,7 +38,8 @@ final class DNSPeer: @unchecked Sendable {  // immutable after init; Process is 
         self.port = port
         let stdout = Pipe()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"dnsmasq "$@" & echo $!; cat >/dev/null; kill -KILL $! 2>/dev/null; wait"#, "sh",
+        // Debian puts dnsmasq in /usr/sbin, which a minimal PATH leaves out.
+        process.arguments = ["-c", #"PATH="$PATH:/usr/sbin:/sbin" dnsmasq "$@" & echo $!; cat >/dev/null; kill -KILL $! 2>/dev/null; wait"#, "sh",
                              "--no-daemon", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1",
                              "--port=\(port)", "--conf-file=/dev/null"] + Self.records
         process.standardInput = stdin
