@@ -89,6 +89,7 @@ extension Checkup {
         configOptions.statusPageURL = try c.string("status_page_url") ?? ""
         configOptions.stateFile = try c.string("state_file") ?? ""
         origin = try c.string("origin") ?? ""
+        location = try c.string("location") ?? ""
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
@@ -183,6 +184,7 @@ extension Checkup {
         if !configOptions.statusPageURL.isEmpty { top.append("status_page_url", .string(configOptions.statusPageURL)) }
         if !configOptions.stateFile.isEmpty { top.append("state_file", .string(configOptions.stateFile)) }
         if !origin.isEmpty { top.append("origin", .string(origin)) }
+        if !location.isEmpty { top.append("location", .string(location)) }
         return JSONValue.object(top).encoded()
     }
 

@@ -36,9 +36,15 @@ public struct Checkup: Sendable {
     /// Where background problems are reported.
     public var log: LogSink
 
-    /// This node's name (`origin`, checkup's extension): it names the node's status summary
-    /// (`summaries/<origin>.json`); empty means the host name.
+    /// This node's name (`origin`, checkup's extension): every result carries it, and it names
+    /// the node's status summary (`summaries/<origin>.json`); empty means the host name.
     public var origin: String = ""
+    /// Where this node is, for people (`location`, checkup's extension), e.g. "Frankfurt": the
+    /// status page shows it for the origin; empty shows the origin itself.
+    public var location: String = ""
+
+    /// The origin results are stamped with: `origin`, else the host name, cleaned for keys.
+    public var resolvedOrigin: String { originName(origin) }
 
     /// What `checkup.json` said that only reading and writing it back uses.
     public var configOptions = ConfigOptions()
@@ -93,8 +99,10 @@ public struct Checkup: Sendable {
             if let error = slot?.error { errors.append(error) }
         }
         if !errors.isEmpty { throw CheckupError(.check, errors.joined(separator: "; ")) }
-        if let timestamp {
-            for i in results.indices { results[i].timestamp = timestamp }
+        let origin = resolvedOrigin
+        for i in results.indices {
+            if let timestamp { results[i].timestamp = timestamp }
+            results[i].origin = origin
         }
         try Task.checkCancellation()
         await notify(results)
@@ -135,7 +143,8 @@ public struct Checkup: Sendable {
     }
 
     /// Stores one round of results as a new check file and, when the storage keeps status
-    /// summaries (fs and S3 do), adds them to this node's summary. The check file is the record:
+    /// summaries (fs and S3 do), adds them to this node's summary. A result without an origin
+    /// gets this node's. The check file is the record:
     /// a summary that cannot be updated is logged, not thrown (`checkup summarize` rebuilds it).
     /// - Throws: `CheckupError` when there is no storage or storing the check file fails.
     public func store(_ results: [CheckResult]) async throws {
@@ -144,6 +153,12 @@ public struct Checkup: Sendable {
     }
 
     private func store(_ results: [CheckResult], in storage: any Storage) async throws {
+        let origin = resolvedOrigin
+        let results = results.map { result in
+            var stamped = result
+            if stamped.origin.isEmpty { stamped.origin = origin }
+            return stamped
+        }
         try await storage.store(results)
         if let summaries = self.summaries {
             do {
@@ -157,7 +172,7 @@ public struct Checkup: Sendable {
     /// This node's status summaries, when the storage keeps them.
     public var summaries: StatusSummaries? {
         guard let store = storage as? any SummaryStorage else { return nil }
-        return StatusSummaries(storage: store, origin: StatusSummaries.origin(origin))
+        return StatusSummaries(storage: store, origin: resolvedOrigin, location: location)
     }
 
     /// Runs `checkAndStore()` now and then once every `interval` until stopped. Rounds never

@@ -114,16 +114,17 @@ extension Invocation {
         print("Wrote the status page to \(out) (\(files.count) files); it reads the store at \(export.storageURL)")
     }
 
-    /// `checkup summarize`: rebuilds this node's summary from every check file.
+    /// `checkup summarize`: rebuilds every origin's summary from the check files, a line each.
     private func summarize() async throws {
         let checkup = try loadCheckup()
         guard let reader = try requireStorage(checkup) as? any StorageReader, let summaries = checkup.summaries else {
             throw CheckupError(.config, "configured storage type does not keep status summaries")
         }
-        let summary = try await summaries.rebuild(from: reader)
-        let endpoints = summary.endpoints.count
-        let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
-        print("Rebuilt \(StatusSummaries.key(for: summaries.origin)): \(endpoints) endpoint\(endpoints == 1 ? "" : "s"), \(results) result\(results == 1 ? "" : "s") in the last \(StatusSummary.retentionDays) days")
+        for summary in try await summaries.rebuild(from: reader) {
+            let endpoints = summary.endpoints.count
+            let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
+            print("Rebuilt \(StatusSummaries.key(for: summary.origin)): \(endpoints) endpoint\(endpoints == 1 ? "" : "s"), \(results) result\(results == 1 ? "" : "s") in the last \(StatusSummary.retentionDays) days")
+        }
     }
 
     /// `checkup provision [s3]`: provisions the configured storage, or S3 described by the environment.

@@ -211,14 +211,19 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(sb.endpoints.first { $0.title == "Web" }?.recent.count == 8)
         #expect(try await storage.index().count == 24)
 
-        // Rebuilding from the check files gives one summary with the same content.
+        // Every result carries its origin: rebuilding from the check files gives each node's own.
         let rebuilt = try await a.rebuild(from: storage)
-        #expect(merged([rebuilt]) == counted)
-        #expect(try await a.origins() == ["node-a"])
-        #expect(try await b.load() == nil)
-        var expected = StatusSummary(origin: "node-a", rebuildingFrom: Array(rounds.joined()), now: CheckResult.now())
-        expected.updated = rebuilt.updated
-        #expect(rebuilt == expected)
+        #expect(rebuilt.map(\.origin) == ["node-a", "node-b"])
+        #expect(merged(rebuilt) == counted)
+        #expect(try await a.origins() == ["node-a", "node-b"])
+        let now = CheckResult.now()
+        for (summary, lanes) in zip(rebuilt, [[0, 2], [1]]) {
+            let theirs = rounds.enumerated().filter { lanes.contains($0.offset % 3) }.flatMap { $0.element }
+            var expected = StatusSummary(origin: summary.origin, rebuildingFrom: theirs, now: now)
+            expected.updated = summary.updated
+            #expect(summary == expected, "\(summary.origin)")
+        }
+        #expect(try await b.load() == rebuilt[1])
     }
 
     @Test func fsWritersOnOneDirectoryLoseNothingAndRebuildAgrees() async throws {
@@ -240,7 +245,7 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         for round in rounds { try storage.storeFile(round) }  // 432 files: two windows
         #expect(rounds.count > StatusSummaries.rebuildWindow)
         let rebuilt = try await StatusSummaries(storage: storage, origin: "a").rebuild(from: storage, now: now)
-        #expect(rebuilt == StatusSummary(origin: "a", rebuildingFrom: Array(rounds.joined()), now: now))
+        #expect(rebuilt == [StatusSummary(origin: "a", rebuildingFrom: Array(rounds.joined()), now: now)])
     }
 
     @Test(arguments: ["501", "412"])
@@ -328,12 +333,18 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
             let summary = try StatusSummary(jsonData: data, name: origin)
             #expect(summary.endpoints.first?.recent.count == 5, "\(origin)")
         }
-        // `checkup summarize` folds everything into this node's summary.
+        // Every stored result carries its origin, so `checkup summarize` rebuilds each node's own.
+        for name in checkFiles(dir + "/checks") {
+            let results = try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: "\(dir)/checks/\(name)")))
+            #expect(results.count == 1 && ["east", "west"].contains(results[0].origin), "\(name)")
+        }
         let run = try await offPool { try runCLI(["summarize", "-c", "east.json"], in: dir) }
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "Rebuilt summaries/east.json: 1 endpoint, 10 results in the last 100 days\n")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/checks/summaries/west.json"))
-        let data = try #require(FileManager.default.contents(atPath: dir + "/checks/summaries/east.json"))
-        #expect(try StatusSummary(jsonData: data, name: "east").endpoints.first?.recent.count == 10)
+        #expect(run.stdout == "Rebuilt summaries/east.json: 1 endpoint, 5 results in the last 100 days\n"
+            + "Rebuilt summaries/west.json: 1 endpoint, 5 results in the last 100 days\n")
+        for origin in ["east", "west"] {
+            let data = try #require(FileManager.default.contents(atPath: "\(dir)/checks/summaries/\(origin).json"))
+            #expect(try StatusSummary(jsonData: data, name: origin).endpoints.first?.recent.count == 5, "\(origin)")
+        }
     }
 }

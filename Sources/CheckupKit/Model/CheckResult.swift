@@ -28,6 +28,9 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The leaf certificate, for TLS checks (checkup's extension; `certificate` in JSON).
     public var certificate: CertificateInfo?
+    /// The node that made the result (checkup's extension; `origin` in JSON, after the
+    /// original's keys); empty in the original's check files.
+    public var origin: String = ""
 
     /// Creates a result. Flags left false mean the status is unknown until `conclude()` runs.
     public init(title: String = "", endpoint: String = "", timestamp: Int64 = CheckResult.now(),
@@ -131,6 +134,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
         o.append("notice", notice.isEmpty ? nil : .string(notice))
         o.append("message", message.isEmpty ? nil : .string(message))
         o.append("certificate", certificate?.json)
+        o.append("origin", origin.isEmpty ? nil : .string(origin))
         return .object(o)
     }
 
@@ -150,6 +154,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
                   healthy: bool("healthy"), degraded: bool("degraded"), down: bool("down"),
                   notice: o["notice"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
         certificate = CertificateInfo(json: o["certificate"])
+        origin = o["origin"]?.stringValue ?? ""
         if let times = o["times"], times != .null {
             guard let list = times.arrayValue else { throw JSONShapeError("times is \(times.kindName), not an array") }
             self.times = try list.map { v throws(JSONShapeError) in try Attempt(json: v) }

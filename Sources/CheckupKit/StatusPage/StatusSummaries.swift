@@ -20,11 +20,14 @@ public struct StatusSummaries: Sendable {
     public var storage: any SummaryStorage
     /// This node's name (see `origin(_:)`).
     public var origin: String
+    /// Where this node is, for people (the config's `location`); empty when not set.
+    public var location: String
 
     /// Creates the summaries of `origin` (already cleaned by `origin(_:)`) in `storage`.
-    public init(storage: any SummaryStorage, origin: String) {
+    public init(storage: any SummaryStorage, origin: String, location: String = "") {
         self.storage = storage
         self.origin = origin
+        self.location = location
     }
 
     /// The key of an origin's summary.
@@ -32,11 +35,7 @@ public struct StatusSummaries: Sendable {
 
     /// A node name usable in a key: `configured` (the config's `origin`), else the host name,
     /// keeping letters, digits, `.`, `_` and `-` (anything else becomes `-`).
-    public static func origin(_ configured: String) -> String {
-        let name = configured.isEmpty ? nodeName() : configured
-        let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
-        return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "node" : cleaned
-    }
+    public static func origin(_ configured: String) -> String { originName(configured) }
 
     /// Adds `results` to this node's summary as of `now` (Unix nanoseconds) and makes sure the
     /// manifest lists this node.
@@ -44,7 +43,7 @@ public struct StatusSummaries: Sendable {
     ///   `checkup summarize` rebuilds it from the check files).
     public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws {
         let key = Self.key(for: origin)
-        let origin = self.origin
+        let origin = self.origin, location = self.location
         try await modify(key) { data throws(CheckupError) in
             var summary = StatusSummary(origin: origin)
             if let data {
@@ -55,6 +54,7 @@ public struct StatusSummaries: Sendable {
                 }
             }
             summary.origin = origin
+            summary.location = location
             summary.add(results, now: now)
             return summary.jsonData()
         }
@@ -74,24 +74,26 @@ public struct StatusSummaries: Sendable {
         return try Self.manifestOrigins(data)
     }
 
-    /// Rebuilds the summaries from every check file of `reader`: one summary, this node's, holds
-    /// them all (check files do not say which node wrote them), and every other node's summary is
-    /// deleted so that nothing is counted twice. Returns the summary written.
+    /// Rebuilds the summaries from every check file of `reader`, one per origin: a result counts
+    /// for the origin it carries, and one without (the original's check files, or checkup's
+    /// before results carried their origin) for this node. A summary whose origin has no check
+    /// file is left as it is; every rebuilt one keeps its `location`. Returns the summaries
+    /// written, by origin, this node's always among them.
     @discardableResult
     public func rebuild(from reader: any StorageReader, now: Int64 = CheckResult.now(),
-                        concurrency: Int = 16) async throws -> StatusSummary {
+                        concurrency: Int = 16) async throws -> [StatusSummary] {
         // Oldest first, a window of files at a time, each added as of its own newest result: as
-        // the node would have added them live, so memory stays bounded by one window and every
+        // the nodes would have added them live, so memory stays bounded by one window and every
         // finished day is rolled up from all of its results.
         let names = try await reader.index().keys.sorted {
             (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
         }
-        var summary = StatusSummary(origin: origin)
+        var summaries = [origin: StatusSummary(origin: origin)]
         var start = 0
         while start < names.count {
             let window = Array(names[start..<min(start + Self.rebuildWindow, names.count)])
             start += window.count
-            var results: [CheckResult] = []
+            var byOrigin: [String: [CheckResult]] = [:]
             try await withThrowingTaskGroup(of: [CheckResult].self) { group in
                 var next = 0
                 func fetchNext() {
@@ -101,25 +103,37 @@ public struct StatusSummaries: Sendable {
                 }
                 while next < min(concurrency, window.count) { fetchNext() }
                 while let batch = try await group.next() {
-                    results.append(contentsOf: batch)
+                    for result in batch { byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result) }
                     if next < window.count { fetchNext() }
                 }
             }
-            if let newest = results.map(\.timestamp).max() { summary.add(results, now: min(newest, now)) }
+            for (name, results) in byOrigin {
+                guard let newest = results.map(\.timestamp).max() else { continue }
+                summaries[name, default: StatusSummary(origin: name)].add(results, now: min(newest, now))
+            }
         }
-        summary.add([], now: now)
-        let data = summary.jsonData()
-        let origin = self.origin
-        try await modify(Self.key(for: origin)) { _ in data }
-        // Delete the others first, then take them off the manifest: a page never asks for a
-        // summary that is gone, and a node that stores meanwhile adds itself back next round.
-        let others = try await origins().filter { $0 != origin }
-        try await storage.deleteSummaryObjects(others.map(Self.key(for:)))
+        var written: [StatusSummary] = []
+        for name in summaries.keys.sorted() {
+            guard var summary = summaries[name] else { continue }
+            summary.add([], now: now)
+            let key = Self.key(for: name)
+            summary.location = name == origin && !location.isEmpty ? location : await storedLocation(key)
+            let data = summary.jsonData()
+            try await modify(key) { _ in data }
+            written.append(summary)
+        }
+        let rebuilt = Array(summaries.keys)
         try await modify(Self.manifestKey) { data throws(CheckupError) in
             let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
-            return Self.manifestData(Array(Set(listed.filter { !others.contains($0) } + [origin])))
+            return Self.manifestData(Array(Set(listed + rebuilt)))
         }
-        return summary
+        return written
+    }
+
+    /// The `location` of the summary stored under `key`; empty when there is none or it is unreadable.
+    private func storedLocation(_ key: String) async -> String {
+        guard let stored = try? await storage.readSummaryObject(key) else { return "" }
+        return (try? StatusSummary(jsonData: stored.data, name: key))?.location ?? ""
     }
 
     /// Adds this node to the manifest when it is missing.

@@ -27,6 +27,7 @@ extension StatusSummary {
         var top = JSONObject()
         top.append("version", .int(Int64(Self.formatVersion)))
         top.append("origin", .string(origin))
+        if !location.isEmpty { top.append("location", .string(location)) }
         top.append("updated", int(updated))
         top.append("endpoints", .array(list))
         top.append("messages", .array(messages.map {
@@ -83,6 +84,7 @@ extension StatusSummary {
             return out
         }
         self.init(origin: try string(top["origin"], "origin"))
+        if let place = top["location"], place != .null { location = try string(place, "location") }
         updated = try int(top["updated"], "updated")
         for (i, item) in (top["endpoints"]?.arrayValue ?? []).enumerated() {
             let p = "endpoints[\(i)]"

@@ -20,6 +20,8 @@ public struct StatusSummary: Sendable, Equatable {
 
     /// The node that wrote this summary.
     public var origin: String
+    /// Where the node is, for people (its config's `location`); empty when not set.
+    public var location: String = ""
     /// When it was last written, in Unix milliseconds.
     public var updated: Int64 = 0
     /// The endpoints, sorted by title, then endpoint.

@@ -3,6 +3,14 @@ import Foundation
 /// The version of checkup.
 public let checkupVersion = "0.1.0"
 
+/// A node's name as results, summaries and keys carry it: `configured` (the config's `origin`),
+/// else the host name, keeping letters, digits, `.`, `_` and `-` (anything else becomes `-`).
+func originName(_ configured: String) -> String {
+    let name = configured.isEmpty ? nodeName() : configured
+    let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
+    return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "node" : cleaned
+}
+
 /// This machine's name, for per-node state and the default `origin` (`gethostname`), cleaned to
 /// letters, digits, `-` and `.`; `node` when it has none.
 func nodeName() -> String {
