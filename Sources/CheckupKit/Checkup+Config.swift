@@ -90,6 +90,8 @@ extension Checkup {
         configOptions.stateFile = try c.string("state_file") ?? ""
         origin = try c.string("origin") ?? ""
         location = try c.string("location") ?? ""
+        quorum = try c.nonNegativeInt("quorum")
+        staleAfter = try c.duration("stale_after")
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
@@ -185,6 +187,8 @@ extension Checkup {
         if !configOptions.stateFile.isEmpty { top.append("state_file", .string(configOptions.stateFile)) }
         if !origin.isEmpty { top.append("origin", .string(origin)) }
         if !location.isEmpty { top.append("location", .string(location)) }
+        if quorum != 0 { top.append("quorum", .int(Int64(quorum))) }
+        if staleAfter != .zero { top.append("stale_after", .int(staleAfter.nanoseconds)) }
         return JSONValue.object(top).encoded()
     }
 

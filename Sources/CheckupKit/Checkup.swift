@@ -43,6 +43,15 @@ public struct Checkup: Sendable {
     /// status page shows it for the origin; empty shows the origin itself.
     public var location: String = ""
 
+    /// How many fresh origins must say down for an endpoint's verdict to be down (`quorum`,
+    /// checkup's extension); 0 means a majority of them.
+    public var quorum = 0
+    /// How long an origin's latest round counts for the verdict (`stale_after`, checkup's
+    /// extension); zero means three of that origin's own intervals, and at least two minutes.
+    public var staleAfter: Duration = .zero
+    /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
+    var interval: Duration = .zero
+
     /// The origin results are stamped with: `origin`, else the host name, cleaned for keys.
     public var resolvedOrigin: String { originName(origin) }
 
@@ -162,7 +171,10 @@ public struct Checkup: Sendable {
         try await storage.store(results)
         if let summaries = self.summaries {
             do {
-                try await summaries.update(with: results)
+                // With other origins in the store: the verdicts that changed with this round.
+                for verdict in try await summaries.update(with: results) {
+                    log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
+                }
             } catch {
                 log.write("ERROR updating the status summary: \(error)")
             }
@@ -172,7 +184,11 @@ public struct Checkup: Sendable {
     /// This node's status summaries, when the storage keeps them.
     public var summaries: StatusSummaries? {
         guard let store = storage as? any SummaryStorage else { return nil }
-        return StatusSummaries(storage: store, origin: resolvedOrigin, location: location)
+        var summaries = StatusSummaries(storage: store, origin: resolvedOrigin, location: location)
+        summaries.quorum = quorum
+        summaries.staleAfter = staleAfter
+        summaries.interval = interval
+        return summaries
     }
 
     /// Runs `checkAndStore()` now and then once every `interval` until stopped. Rounds never
@@ -185,7 +201,8 @@ public struct Checkup: Sendable {
     /// `checkAndStoreEvery(_:)` on the ticks of `clock`: rounds start at now + k × `interval`,
     /// so a test can drive the loop with a clock of its own instead of waiting.
     public func checkAndStoreEvery<C: Clock>(_ interval: Duration, clock: C) -> CheckupSchedule where C.Duration == Duration {
-        let checkup = self
+        var checkup = self
+        checkup.interval = interval
         let task = Task {
             var next = clock.now
             while !Task.isCancelled {

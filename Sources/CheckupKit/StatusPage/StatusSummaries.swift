@@ -22,6 +22,12 @@ public struct StatusSummaries: Sendable {
     public var origin: String
     /// Where this node is, for people (the config's `location`); empty when not set.
     public var location: String
+    /// How many fresh origins must say down for the verdict to be down; 0 means a majority.
+    public var quorum = 0
+    /// How long an origin's latest round counts; zero means three of its intervals, at least 2 min.
+    public var staleAfter: Duration = .zero
+    /// This node's interval between rounds when known (`every`); zero: measured between rounds.
+    public var interval: Duration = .zero
 
     /// Creates the summaries of `origin` (already cleaned by `origin(_:)`) in `storage`.
     public init(storage: any SummaryStorage, origin: String, location: String = "") {
@@ -37,14 +43,27 @@ public struct StatusSummaries: Sendable {
     /// keeping letters, digits, `.`, `_` and `-` (anything else becomes `-`).
     public static func origin(_ configured: String) -> String { originName(configured) }
 
-    /// Adds `results` to this node's summary as of `now` (Unix nanoseconds) and makes sure the
-    /// manifest lists this node.
+    /// Adds `results` to this node's summary as of `now` (Unix nanoseconds), publishes them as
+    /// its latest round, and makes sure the manifest lists this node. When the store has other
+    /// origins, it also decides each endpoint's verdict from every fresh origin's latest round
+    /// and keeps it in the summary. Returns the verdicts whose state changed with this round.
     /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then
     ///   `checkup summarize` rebuilds it from the check files).
-    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws {
+    @discardableResult
+    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws -> [CheckResult] {
+        let nowMS = StatusSummary.milliseconds(now)
+        let listed = (try? await origins()) ?? []  // an unreadable manifest is rewritten by register()
+        var decided: [(result: CheckResult, votes: [Vote])] = []
+        if !results.isEmpty {
+            let round = try await publishLatest(results, at: nowMS)
+            let others = listed.filter { $0 != self.origin }
+            if !others.isEmpty {
+                decided = decide(results, round, try await latestRounds(of: others), at: now)
+            }
+        }
         let key = Self.key(for: origin)
-        let origin = self.origin, location = self.location
-        try await modify(key) { data throws(CheckupError) in
+        let origin = self.origin, location = self.location, verdicts = decided
+        let changed = try await modify(key) { data throws(CheckupError) -> (Data, [CheckResult]) in
             var summary = StatusSummary(origin: origin)
             if let data {
                 do throws(CheckupError) {
@@ -56,9 +75,14 @@ public struct StatusSummaries: Sendable {
             summary.origin = origin
             summary.location = location
             summary.add(results, now: now)
-            return summary.jsonData()
+            let changed = verdicts.map(\.result).filter { verdict in
+                summary.verdicts.first { $0.title == verdict.title && $0.endpoint == verdict.endpoint }?.last?.state != verdict.status
+            }
+            if !verdicts.isEmpty { summary.addVerdicts(verdicts, now: now) }
+            return (summary.jsonData(), changed)
         }
-        try await register()
+        if !listed.contains(origin) { try await register() }
+        return changed
     }
 
     /// This node's summary as stored; nil when there is none.
@@ -152,10 +176,15 @@ public struct StatusSummaries: Sendable {
 
     /// Read, change, compare-and-swap; again when another writer came between, with a random pause.
     func modify(_ key: String, _ change: @Sendable (Data?) throws(CheckupError) -> Data) async throws {
+        try await modify(key) { data throws(CheckupError) -> (Data, Void) in (try change(data), ()) }
+    }
+
+    /// `modify` whose change also gives a value, that of the write that went through.
+    func modify<T: Sendable>(_ key: String, _ change: @Sendable (Data?) throws(CheckupError) -> (Data, T)) async throws -> T {
         for attempt in 1...Self.attempts {
             let current = try await storage.readSummaryObject(key)
-            let data = try change(current?.data)
-            if try await storage.writeSummaryObject(key, data, ifMatching: current?.tag) { return }
+            let (data, value) = try change(current?.data)
+            if try await storage.writeSummaryObject(key, data, ifMatching: current?.tag) { return value }
             if attempt < Self.attempts { try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * attempt)))) }
         }
         throw CheckupError(.storage, "\(key): changed by other writers \(Self.attempts) times in a row; not updated")

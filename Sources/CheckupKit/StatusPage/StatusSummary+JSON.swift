@@ -7,29 +7,37 @@ extension StatusSummary {
     public func jsonData() -> Data {
         func int(_ v: Int64) -> JSONValue { .int(v) }
         func optional(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
-        let list: [JSONValue] = endpoints.map { e in
-            var o = JSONObject()
-            o.append("title", .string(e.title))
-            o.append("endpoint", .string(e.endpoint))
-            o.append("threshold", int(e.threshold))
-            o.append("last", e.last.map { .array([int($0.time), .int(Int64($0.state.code)), int($0.rtt)]) } ?? .null)
-            o.append("recent", .array(e.recent.map { p in
-                .array([int(p.time), .int(Int64(p.state.code)), int(p.rtt),
-                        optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)])
-            }))
-            o.append("days", .array(e.days.map { d in
-                .array([.string(d.key), .int(Int64(d.count)), .int(Int64(d.healthy)), .int(Int64(d.degraded)),
-                        .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)])
-            }))
-            o.append("events", .array(e.events.map { .array([int($0.time), .int(Int64($0.state.code)), .string($0.reason)]) }))
-            return .object(o)
+        func list(_ endpoints: [Endpoint]) -> JSONValue {
+            .array(endpoints.map { e in
+                var o = JSONObject()
+                o.append("title", .string(e.title))
+                o.append("endpoint", .string(e.endpoint))
+                o.append("threshold", int(e.threshold))
+                o.append("last", e.last.map { .array([int($0.time), .int(Int64($0.state.code)), int($0.rtt)]) } ?? .null)
+                o.append("recent", .array(e.recent.map { p in
+                    .array([int(p.time), .int(Int64(p.state.code)), int(p.rtt),
+                            optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)])
+                }))
+                o.append("days", .array(e.days.map { d in
+                    .array([.string(d.key), .int(Int64(d.count)), .int(Int64(d.healthy)), .int(Int64(d.degraded)),
+                            .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)])
+                }))
+                o.append("events", .array(e.events.map { .array([int($0.time), .int(Int64($0.state.code)), .string($0.reason)]) }))
+                if !e.votes.isEmpty {
+                    o.append("votes", .array(e.votes.map {
+                        .array([.string($0.origin), .int(Int64($0.state.code)), int($0.rtt), int($0.time), .string($0.reason)])
+                    }))
+                }
+                return .object(o)
+            })
         }
         var top = JSONObject()
         top.append("version", .int(Int64(Self.formatVersion)))
         top.append("origin", .string(origin))
         if !location.isEmpty { top.append("location", .string(location)) }
         top.append("updated", int(updated))
-        top.append("endpoints", .array(list))
+        top.append("endpoints", list(endpoints))
+        if !verdicts.isEmpty { top.append("verdicts", list(verdicts)) }
         top.append("messages", .array(messages.map {
             .array([int($0.time), .string($0.title), .string($0.endpoint), .string($0.text)])
         }))
@@ -86,39 +94,50 @@ extension StatusSummary {
         self.init(origin: try string(top["origin"], "origin"))
         if let place = top["location"], place != .null { location = try string(place, "location") }
         updated = try int(top["updated"], "updated")
-        for (i, item) in (top["endpoints"]?.arrayValue ?? []).enumerated() {
-            let p = "endpoints[\(i)]"
-            guard let o = item.objectValue else { throw fail("\(p): expected an object") }
-            var e = Endpoint(title: try string(o["title"], p + ".title"), endpoint: try string(o["endpoint"], p + ".endpoint"))
-            e.threshold = try optionalInt(o["threshold"], p + ".threshold") ?? 0
-            if let last = o["last"], last != .null {
-                guard let row = last.arrayValue, row.count >= 3 else { throw fail("\(p).last: expected an array of 3") }
-                e.last = Point(time: try int(row[0], p + ".last[0]"), state: try state(row[1], p + ".last[1]"),
-                               rtt: try int(row[2], p + ".last[2]"))
+        func endpointList(_ key: String) throws(CheckupError) -> [Endpoint] {
+            var list: [Endpoint] = []
+            for (i, item) in (top[key]?.arrayValue ?? []).enumerated() {
+                let p = "\(key)[\(i)]"
+                guard let o = item.objectValue else { throw fail("\(p): expected an object") }
+                var e = Endpoint(title: try string(o["title"], p + ".title"), endpoint: try string(o["endpoint"], p + ".endpoint"))
+                e.threshold = try optionalInt(o["threshold"], p + ".threshold") ?? 0
+                if let last = o["last"], last != .null {
+                    guard let row = last.arrayValue, row.count >= 3 else { throw fail("\(p).last: expected an array of 3") }
+                    e.last = Point(time: try int(row[0], p + ".last[0]"), state: try state(row[1], p + ".last[1]"),
+                                   rtt: try int(row[2], p + ".last[2]"))
+                }
+                for (j, row) in try rows(o["recent"], p + ".recent", width: 7).enumerated() {
+                    let q = "\(p).recent[\(j)]"
+                    e.recent.append(Point(time: try int(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
+                                          lookup: try optionalInt(row[3], q), connect: try optionalInt(row[4], q),
+                                          tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q)))
+                }
+                // Days still covered by `recent` are recomputed from it; the rest were rolled up.
+                let live = Set(e.recent.map { Day.key($0.time) })
+                for (j, row) in try rows(o["days"], p + ".days", width: 10).enumerated() {
+                    let q = "\(p).days[\(j)]"
+                    let key = try string(row[0], q)
+                    guard !live.contains(key) else { continue }
+                    var n: [Int64] = []
+                    for k in 1..<10 { n.append(try int(row[k], q)) }
+                    e.frozen.append(Day(key: key, count: Int(n[0]), healthy: Int(n[1]), degraded: Int(n[2]), down: Int(n[3]),
+                                        unknown: Int(n[4]), min: n[5], median: n[6], p95: n[7], max: n[8]))
+                }
+                for (j, row) in try rows(o["events"], p + ".events", width: 3).enumerated() {
+                    let q = "\(p).events[\(j)]"
+                    e.events.append(Event(time: try int(row[0], q), state: try state(row[1], q), reason: try string(row[2], q)))
+                }
+                for (j, row) in try rows(o["votes"], p + ".votes", width: 5).enumerated() {
+                    let q = "\(p).votes[\(j)]"
+                    e.votes.append(Vote(origin: try string(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
+                                        time: try int(row[3], q), reason: try string(row[4], q)))
+                }
+                list.append(e)
             }
-            for (j, row) in try rows(o["recent"], p + ".recent", width: 7).enumerated() {
-                let q = "\(p).recent[\(j)]"
-                e.recent.append(Point(time: try int(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
-                                      lookup: try optionalInt(row[3], q), connect: try optionalInt(row[4], q),
-                                      tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q)))
-            }
-            // Days still covered by `recent` are recomputed from it; the rest were rolled up.
-            let live = Set(e.recent.map { Day.key($0.time) })
-            for (j, row) in try rows(o["days"], p + ".days", width: 10).enumerated() {
-                let q = "\(p).days[\(j)]"
-                let key = try string(row[0], q)
-                guard !live.contains(key) else { continue }
-                var n: [Int64] = []
-                for k in 1..<10 { n.append(try int(row[k], q)) }
-                e.frozen.append(Day(key: key, count: Int(n[0]), healthy: Int(n[1]), degraded: Int(n[2]), down: Int(n[3]),
-                                    unknown: Int(n[4]), min: n[5], median: n[6], p95: n[7], max: n[8]))
-            }
-            for (j, row) in try rows(o["events"], p + ".events", width: 3).enumerated() {
-                let q = "\(p).events[\(j)]"
-                e.events.append(Event(time: try int(row[0], q), state: try state(row[1], q), reason: try string(row[2], q)))
-            }
-            endpoints.append(e)
+            return list
         }
+        endpoints = try endpointList("endpoints")
+        verdicts = try endpointList("verdicts")
         for (j, row) in try rows(top["messages"], "messages", width: 4).enumerated() {
             let q = "messages[\(j)]"
             messages.append(Message(time: try int(row[0], q), title: try string(row[1], q),

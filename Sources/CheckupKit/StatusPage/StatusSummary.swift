@@ -28,6 +28,9 @@ public struct StatusSummary: Sendable, Equatable {
     public var endpoints: [Endpoint] = []
     /// Results that carried a message, oldest first.
     public var messages: [Message] = []
+    /// The endpoints' verdicts at this node's rounds (a quorum of the fresh origins), in the shape
+    /// of `endpoints`; kept only while the store has more than one origin.
+    public var verdicts: [Endpoint] = []
 
     /// One endpoint (identified by title and endpoint) as seen by this node.
     public struct Endpoint: Sendable, Equatable {
@@ -46,6 +49,8 @@ public struct StatusSummary: Sendable, Equatable {
         var frozen: [Day] = []
         /// State changes, oldest first.
         public var events: [Event] = []
+        /// For a verdict: the votes its newest point was decided from.
+        public var votes: [Vote] = []
 
         /// Every day's rollup, oldest first: the frozen days, then those still in `recent`.
         public var days: [Day] { Day.merged(frozen, Day.rollups(recent)) }
@@ -108,9 +113,35 @@ public struct StatusSummary: Sendable, Equatable {
     /// nanoseconds): results before yesterday become daily rollups; rollups, events and
     /// messages older than `retentionDays` go.
     public mutating func add(_ results: [CheckResult], now: Int64) {
-        let ordered = results.enumerated().sorted {
-            ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
-        }.map(\.element)
+        let ordered = Self.inOrder(results)
+        Self.file(ordered, into: &endpoints)
+        for result in ordered where !result.message.isEmpty {
+            messages.append(Message(time: Self.milliseconds(result.timestamp), title: result.title,
+                                    endpoint: result.endpoint, text: result.message))
+        }
+        messages.sort { $0.time < $1.time }
+        prune(now: now)
+        updated = Swift.max(updated, Self.milliseconds(now))
+    }
+
+    /// Adds one round's verdicts, each with the votes it was decided from, as of `now`.
+    public mutating func addVerdicts(_ verdicts: [(result: CheckResult, votes: [Vote])], now: Int64) {
+        Self.file(Self.inOrder(verdicts.map(\.result)), into: &self.verdicts)
+        for (result, votes) in verdicts {
+            if let i = self.verdicts.firstIndex(where: { $0.title == result.title && $0.endpoint == result.endpoint }) {
+                self.verdicts[i].votes = votes
+            }
+        }
+        prune(now: now)
+        updated = Swift.max(updated, Self.milliseconds(now))
+    }
+
+    private static func inOrder(_ results: [CheckResult]) -> [CheckResult] {
+        results.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+    }
+
+    /// Files results (in time order) under their endpoints, adding endpoints not seen before.
+    private static func file(_ ordered: [CheckResult], into endpoints: inout [Endpoint]) {
         var positions: [EndpointKey: Int] = [:]
         for (i, e) in endpoints.enumerated() { positions[EndpointKey(title: e.title, endpoint: e.endpoint)] = i }
         for result in ordered {
@@ -124,18 +155,19 @@ public struct StatusSummary: Sendable, Equatable {
                 positions[key] = index
             }
             endpoints[index].add(result)
-            if !result.message.isEmpty {
-                messages.append(Message(time: Self.milliseconds(result.timestamp), title: result.title,
-                                        endpoint: result.endpoint, text: result.message))
-            }
         }
-        messages.sort { $0.time < $1.time }
-        prune(now: now)
-        updated = Swift.max(updated, Self.milliseconds(now))
     }
 
     private mutating func prune(now: Int64) {
         let nowMS = Self.milliseconds(now)
+        Self.prune(&endpoints, nowMS: nowMS)
+        Self.prune(&verdicts, nowMS: nowMS)
+        let oldest = nowMS - Int64(Self.retentionDays) * 86_400_000
+        messages.removeAll { $0.time < oldest }
+        if messages.count > Self.maxMessages { messages.removeFirst(messages.count - Self.maxMessages) }
+    }
+
+    private static func prune(_ endpoints: inout [Endpoint], nowMS: Int64) {
         let keepRecent = Day.startOfYesterday(nowMS)
         let oldest = nowMS - Int64(Self.retentionDays) * 86_400_000
         let oldestDay = Day.key(oldest)
@@ -153,8 +185,6 @@ public struct StatusSummary: Sendable, Equatable {
         }
         endpoints.removeAll { $0.recent.isEmpty && $0.frozen.isEmpty && $0.events.isEmpty }
         endpoints.sort { ($0.title, $0.endpoint) < ($1.title, $1.endpoint) }
-        messages.removeAll { $0.time < oldest }
-        if messages.count > Self.maxMessages { messages.removeFirst(messages.count - Self.maxMessages) }
     }
 
     static func milliseconds(_ ns: Int64) -> Int64 { ns >= 0 ? ns / 1_000_000 : -((-ns + 999_999) / 1_000_000) }

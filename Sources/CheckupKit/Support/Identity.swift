@@ -8,7 +8,9 @@ public let checkupVersion = "0.1.0"
 func originName(_ configured: String) -> String {
     let name = configured.isEmpty ? nodeName() : configured
     let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
-    return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "node" : cleaned
+    if cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) { return "node" }
+    // Not a name the summaries folder uses for itself (the manifest, latest rounds).
+    return cleaned == "index" || cleaned.hasSuffix(".latest") ? cleaned + "_" : cleaned
 }
 
 /// This machine's name, for per-node state and the default `origin` (`gethostname`), cleaned to

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A node's newest round in brief (`summaries/<origin>.latest.json`, a few hundred bytes an
+/// endpoint): what the other nodes read each round to decide the verdict, so that deciding costs
+/// one small read per origin. Only its own node writes it.
+///
+/// `{"version":1,"origin":"alpha","location":"Frankfurt","time":1764064800000,"interval":60000,
+///   "abstain":"","results":[["Website","https://example.com/",0,81234567,""]]}`: times in Unix
+/// milliseconds, `interval` the time since the node's round before (0 when unknown), `abstain`
+/// why the node does not vote (empty when it does), each result `[title, endpoint, state, median
+/// RTT in ns, reason]`.
+public struct LatestRound: Sendable, Equatable {
+    /// The version of the format written and read.
+    public static let formatVersion = 1
+
+    /// The node.
+    public var origin: String
+    /// Where it is, for people.
+    public var location: String = ""
+    /// When the round was stored, Unix milliseconds.
+    public var time: Int64
+    /// Milliseconds since the node's round before; 0 when unknown.
+    public var interval: Int64 = 0
+    /// Why the node does not vote this round (its canary is down); empty when it votes.
+    public var abstain: String = ""
+    /// The round's results, one per endpoint.
+    public var results: [Entry] = []
+
+    /// One endpoint's newest result.
+    public struct Entry: Sendable, Equatable {
+        public var title: String, endpoint: String
+        public var state: Status
+        /// Median RTT in nanoseconds.
+        public var rtt: Int64
+        /// The first attempt error, else the notice; empty when healthy.
+        public var reason: String
+    }
+
+    /// The key of an origin's latest round.
+    public static func key(for origin: String) -> String { "\(StatusSummaries.folder)/\(origin).latest.json" }
+
+    /// The newest result of each endpoint in `results`, as of `time` (Unix milliseconds).
+    init(origin: String, location: String, time: Int64, results: [CheckResult]) {
+        self.origin = origin
+        self.location = location
+        self.time = time
+        var seen: [String: Int] = [:]
+        for result in results.sorted(by: { $0.timestamp < $1.timestamp }) {
+            let entry = Entry(title: result.title, endpoint: result.endpoint, state: result.status,
+                              rtt: result.stats.median.nanoseconds,
+                              reason: result.status == .healthy ? "" : StatusSummary.Endpoint.reason(result))
+            let id = result.title + "\n" + result.endpoint
+            if let i = seen[id] { self.results[i] = entry } else { seen[id] = self.results.count; self.results.append(entry) }
+        }
+    }
+
+    /// The round as stored.
+    public func jsonData() -> Data {
+        var top = JSONObject()
+        top.append("version", .int(Int64(Self.formatVersion)))
+        top.append("origin", .string(origin))
+        top.append("location", .string(location))
+        top.append("time", .int(time))
+        top.append("interval", .int(interval))
+        top.append("abstain", .string(abstain))
+        top.append("results", .array(results.map {
+            .array([.string($0.title), .string($0.endpoint), .int(Int64($0.state.code)), .int($0.rtt), .string($0.reason)])
+        }))
+        return JSONValue.object(top).encoded()
+    }
+
+    /// Reads a round written by `jsonData()`.
+    /// - Throws: `CheckupError` (`.storage`) naming `name` and what is malformed.
+    public init(jsonData data: Data, name: String) throws(CheckupError) {
+        let fail = { (what: String) in CheckupError(.storage, "\(name): \(what)") }
+        guard let top = (try? JSONValue.parse(data))?.objectValue, case .int(Int64(Self.formatVersion))? = top["version"],
+              let origin = top["origin"]?.stringValue, case .int(let time)? = top["time"] else {
+            throw fail("not a version \(Self.formatVersion) latest round")
+        }
+        self.origin = origin
+        self.time = time
+        location = top["location"]?.stringValue ?? ""
+        if case .int(let interval)? = top["interval"] { self.interval = interval }
+        abstain = top["abstain"]?.stringValue ?? ""
+        for (i, row) in (top["results"]?.arrayValue ?? []).enumerated() {
+            guard let r = row.arrayValue, r.count >= 5, let title = r[0].stringValue, let endpoint = r[1].stringValue,
+                  case .int(let code) = r[2], let state = Status(code: Int(code)), case .int(let rtt) = r[3],
+                  let reason = r[4].stringValue else {
+                throw fail("results[\(i)]: expected [title, endpoint, state, rtt, reason]")
+            }
+            results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason))
+        }
+    }
+
+    /// Whether the round still counts at `now` (Unix milliseconds): within `staleAfter` when set,
+    /// else within three of the node's intervals, and at least two minutes.
+    public func isFresh(at now: Int64, staleAfter: Duration = .zero) -> Bool {
+        let window = staleAfter > .zero ? staleAfter.nanoseconds / 1_000_000 : max(3 * interval, 120_000)
+        return now - time <= window
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+// Deciding from several places: each node publishes its latest round, reads the other origins'
+// latest rounds (one small object each), and decides every endpoint's verdict by a quorum of the
+// fresh ones. Nothing coordinates the nodes; each writes only its own objects.
+extension StatusSummaries {
+    /// Writes this node's latest round (`LatestRound.key(for:)`) and returns it.
+    func publishLatest(_ results: [CheckResult], at nowMS: Int64) async throws -> LatestRound {
+        let key = LatestRound.key(for: origin)
+        let (origin, location, interval) = (self.origin, self.location, self.interval)
+        return try await modify(key) { data throws(CheckupError) -> (Data, LatestRound) in
+            var round = LatestRound(origin: origin, location: location, time: nowMS, results: results)
+            let previous = data.flatMap { try? LatestRound(jsonData: $0, name: key) }
+            round.interval = interval > .zero ? interval.nanoseconds / 1_000_000 : previous.map { max(0, nowMS - $0.time) } ?? 0
+            return (round.jsonData(), round)
+        }
+    }
+
+    /// The latest rounds of `origins`, read at once; an origin without one (or with an unreadable
+    /// one) is left out: it cannot vote.
+    func latestRounds(of origins: [String]) async throws -> [LatestRound] {
+        try await withThrowingTaskGroup(of: LatestRound?.self) { group in
+            for origin in origins {
+                group.addTask {
+                    let key = LatestRound.key(for: origin)
+                    guard let (data, _) = try await storage.readSummaryObject(key) else { return nil }
+                    return try? LatestRound(jsonData: data, name: key)
+                }
+            }
+            var rounds: [LatestRound] = []
+            for try await round in group { if let round { rounds.append(round) } }
+            return rounds.sorted { $0.origin < $1.origin }
+        }
+    }
+
+    /// Each endpoint of `results` decided from this node's round and the fresh, voting rounds of
+    /// the others, with the votes.
+    func decide(_ results: [CheckResult], _ own: LatestRound, _ others: [LatestRound],
+                at now: Int64) -> [(result: CheckResult, votes: [Vote])] {
+        let nowMS = StatusSummary.milliseconds(now)
+        let voters = ([own] + others).filter { $0.abstain.isEmpty && $0.isFresh(at: nowMS, staleAfter: staleAfter) }
+        let thresholds = Dictionary(results.map { ($0.title + "\n" + $0.endpoint, $0.threshold) }, uniquingKeysWith: { $1 })
+        return own.results.map { entry in
+            let votes = voters.compactMap { round -> Vote? in
+                guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }) else { return nil }
+                return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: round.time, reason: mine.reason)
+            }
+            let verdict = Verdict.decide(votes, quorum: quorum, title: entry.title, endpoint: entry.endpoint,
+                                         threshold: thresholds[entry.title + "\n" + entry.endpoint] ?? .zero, time: now)
+            return (verdict, votes)
+        }
+    }
+}
