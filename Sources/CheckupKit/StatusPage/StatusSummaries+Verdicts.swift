@@ -39,6 +39,7 @@ extension StatusSummaries {
                 at now: Int64) -> [(result: CheckResult, votes: [Vote])] {
         let nowMS = StatusSummary.milliseconds(now)
         let voters = ([own] + others).filter { $0.abstain.isEmpty && $0.isFresh(at: nowMS, staleAfter: staleAfter) }
+            .sorted { $0.origin < $1.origin }
         let thresholds = Dictionary(results.map { ($0.title + "\n" + $0.endpoint, $0.threshold) }, uniquingKeysWith: { $1 })
         return own.results.map { entry in
             let votes = voters.compactMap { round -> Vote? in

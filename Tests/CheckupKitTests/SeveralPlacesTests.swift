@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+/// Checking from several places: three real `checkup` processes (alpha, beta, gamma) store into
+/// one directory. gamma cannot reach the target: it runs under `unshare -m` with a private
+/// /etc/hosts that maps the target's name to an unused loopback address.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SeveralPlacesTests {
+    static let places = ["alpha", "beta", "gamma"]
+
+    /// A project whose three nodes check `http://target.test:PORT/`; gamma's target.test is 127.0.0.9.
+    func makeNodes(port: Int, extra: String = "") throws -> String {
+        let dir = try makeTemporaryDirectory()
+        for origin in Self.places {
+            try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":{"type":"fs","dir":"\#(dir)/checks"},"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)}"#
+                .write(toFile: "\(dir)/\(origin).json", atomically: true, encoding: .utf8)
+            let address = origin == "gamma" ? "127.0.0.9" : "127.0.0.1"
+            try "127.0.0.1 localhost\n\(address) target.test\n".write(toFile: "\(dir)/\(origin).hosts", atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    /// One `checkup --store` of `origin`, with its own /etc/hosts.
+    func store(_ origin: String, in dir: String) async throws -> CLIRun {
+        try await offPool {
+            try runProgram("/usr/bin/unshare", ["-m", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && exec "$2" --store -c "$3""#, "sh",
+                                                "\(dir)/\(origin).hosts", checkupBinary, "\(dir)/\(origin).json"])
+        }
+    }
+
+    func summary(_ origin: String, in dir: String) throws -> StatusSummary {
+        let data = try #require(FileManager.default.contents(atPath: "\(dir)/checks/summaries/\(origin).json"))
+        return try StatusSummary(jsonData: data, name: origin)
+    }
+
+    @Test func oneNodeThatCannotReachTheTargetMakesItDegradedNotDown() async throws {
+        var target: Peer? = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        let dir = try makeNodes(port: try #require(target?.port))
+        defer { removeDirectory(dir) }
+
+        var runs: [String: CLIRun] = [:], logs: [String: String] = [:]
+        for _ in 0..<2 {
+            for origin in Self.places {
+                runs[origin] = try await store(origin, in: dir)
+                logs[origin, default: ""] += runs[origin]?.stderr ?? ""
+            }
+        }
+        #expect(runs["alpha"]?.status == 0 && runs["beta"]?.status == 0, "\(runs)")
+        // Every stored result carries its origin.
+        let origins = try checkFiles(dir + "/checks").map { name in
+            try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: "\(dir)/checks/\(name)")))[0].origin
+        }
+        #expect(origins.count == 6 && Set(origins) == Set(Self.places))
+        // Each node's newest verdict: degraded, down from 1 of 3 locations, naming gamma.
+        for origin in Self.places {
+            let verdict = try #require(try summary(origin, in: dir).verdicts.first { $0.title == "Web" }, "\(origin)")
+            #expect(verdict.last?.state == .degraded, "\(origin)")
+            #expect(verdict.votes.map(\.origin) == Self.places && verdict.votes.map(\.state) == [.healthy, .healthy, .down])
+            let reason = try #require(verdict.events.last?.reason)
+            #expect(reason.hasPrefix("down from 1 of 3 locations (gamma: "), "\(reason)")
+        }
+        #expect(try summary("gamma", in: dir).location == "Gamma City")
+        // gamma's own results are down; it says so for itself, and logs the verdict, not an outage.
+        #expect(try summary("gamma", in: dir).endpoints.first?.last?.state == .down)
+        #expect(logs["gamma"]?.contains("verdict: Web is degraded (down from 1 of 3 locations (gamma: ") == true, "\(logs)")
+
+        // The target stops for everyone: down from 3 of 3, and the change is logged.
+        target = nil
+        for origin in Self.places { runs[origin] = try await store(origin, in: dir) }
+        for origin in Self.places {
+            #expect(try summary(origin, in: dir).verdicts.first?.last?.state == .down, "\(origin)")
+        }
+        #expect(runs["gamma"]?.stderr.contains("verdict: Web is down (down from 3 of 3 locations") == true, "\(runs["gamma"]?.stderr ?? "")")
+        withExtendedLifetime(target) {}
+    }
+
+    @Test func staleOriginsDoNotVote() async throws {
+        let target = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        // A latest round counts for a millisecond: by the time the next node runs, the others
+        // are stale, and each decides from itself alone.
+        let dir = try makeNodes(port: target.port, extra: #","stale_after":"1ms""#)
+        defer { removeDirectory(dir) }
+        for _ in 0..<2 {
+            for origin in Self.places { _ = try await store(origin, in: dir) }
+        }
+        let alpha = try #require(try summary("alpha", in: dir).verdicts.first)
+        #expect(alpha.last?.state == .healthy && alpha.votes.map(\.origin) == ["alpha"])
+        let gamma = try #require(try summary("gamma", in: dir).verdicts.first)
+        #expect(gamma.last?.state == .down && gamma.votes.map(\.origin) == ["gamma"])
+        withExtendedLifetime(target) {}
+    }
+}
