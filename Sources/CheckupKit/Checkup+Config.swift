@@ -97,8 +97,12 @@ extension Checkup {
             let reader = c.child(object, at: path)
             let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
                                               known: AlertingNotifier.senderTypes.keys.sorted())
-            notifiers.append(try AlertingNotifier(config: reader, type: type.value, stateStore: store,
-                                                  stateKey: "\(index):\(type.value)", statusPageURL: configOptions.statusPageURL))
+            var notifier = try AlertingNotifier(config: reader, type: type.value, stateStore: store,
+                                                stateKey: "\(index):\(type.value)", statusPageURL: configOptions.statusPageURL)
+            notifier.claims = alertClaims()
+            notifier.origin = resolvedOrigin
+            if staleAfter > .zero { notifier.claimWindow = staleAfter }
+            notifiers.append(notifier)
         }
     }
 
@@ -106,10 +110,17 @@ extension Checkup {
     /// file or object per node, so nodes never write the same one), else ./checkup-notifier-state.json.
     func notificationStateStore() -> any NotificationStateStore {
         if !configOptions.stateFile.isEmpty { return FileStateStore(path: configOptions.stateFile) }
-        let name = "checkup-notifier-state-\(nodeName()).json"
+        let name = "checkup-notifier-state-\(resolvedOrigin).json"
         if let fs = storage as? FileSystemStorage { return FileStateStore(path: fs.path("." + name)) }
         if let s3 = storage as? S3Storage { return S3StateStore(client: { try s3.client() }, key: "checkup-state/" + name) }
         return FileStateStore(path: "checkup-notifier-state.json")
+    }
+
+    /// Where the nodes of this store claim alerts: `claims/` beside the check files; none without storage.
+    func alertClaims() -> (any AlertClaims)? {
+        if let fs = storage as? FileSystemStorage { return FileClaims(directory: fs.path("claims")) }
+        if let s3 = storage as? S3Storage { return S3Claims(client: { try s3.client() }, prefix: "claims/") }
+        return nil
     }
 
     /// The objects of an array key such as `checkers`.

@@ -1,18 +1,5 @@
 import Foundation
 
-/// Where the library reports what happens in the background, e.g. a notifier that failed or a
-/// round of `checkAndStoreEvery` that could not store. The library itself never prints.
-public struct LogSink: Sendable {
-    /// Receives one line.
-    public var write: @Sendable (String) -> Void
-
-    /// Creates a sink that passes each line to `write`.
-    public init(_ write: @escaping @Sendable (String) -> Void) { self.write = write }
-
-    /// Drops every line.
-    public static let discard = LogSink { _ in }
-}
-
 /// A set of checkers and where their results go: the heart of checkup.
 ///
 /// ```swift
@@ -77,6 +64,13 @@ public struct Checkup: Sendable {
     /// - Throws: `CheckupError` (`.config`) for a negative `concurrentChecks`, or (`.check`) with
     ///   the checkers' own errors joined by `"; "`.
     public func check() async throws -> [CheckResult] {
+        let results = try await runCheckers()
+        await notify(results)
+        return results
+    }
+
+    /// Runs every checker once and returns their results, stamped with the timestamp and origin.
+    private func runCheckers() async throws -> [CheckResult] {
         guard concurrentChecks >= 0 else {
             throw CheckupError(.config, "concurrent_checks: \(concurrentChecks) is negative (must be 0 for the default, or more)")
         }
@@ -114,7 +108,6 @@ public struct Checkup: Sendable {
             results[i].origin = origin
         }
         try Task.checkCancellation()
-        await notify(results)
         return results
     }
 
@@ -123,7 +116,11 @@ public struct Checkup: Sendable {
     func notify(_ results: [CheckResult]) async {
         let log = self.log
         await withTaskGroup(of: Void.self) { group in
-            for notifier in notifiers {
+            for var notifier in notifiers {
+                if var alerting = notifier as? AlertingNotifier {  // says there whose claim won
+                    alerting.log = log
+                    notifier = alerting
+                }
                 group.addTask {
                     do {
                         try await notifier.notify(results)
@@ -135,16 +132,19 @@ public struct Checkup: Sendable {
         }
     }
 
-    /// Checks, stores the results, then runs the storage's maintenance if it has any.
+    /// Checks, stores the results, tells every notifier, then runs the storage's maintenance if
+    /// it has any. With other origins in the store, the notifiers hear the round's verdicts
+    /// (decided by a quorum of the fresh origins) instead of this node's own results.
     /// - Returns: the stored results.
     /// - Throws: `CheckupError` when there is no storage or a step fails; `CancellationError`
     ///   when the task was cancelled before storing (a cancelled round is never stored).
     @discardableResult
     public func checkAndStore() async throws -> [CheckResult] {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
-        let results = try await check()
+        let results = try await runCheckers()
         try Task.checkCancellation()
-        try await store(results, in: storage)
+        let verdicts = try await store(results, in: storage)
+        await notify(verdicts.isEmpty ? results : verdicts)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }
@@ -153,15 +153,17 @@ public struct Checkup: Sendable {
 
     /// Stores one round of results as a new check file and, when the storage keeps status
     /// summaries (fs and S3 do), adds them to this node's summary. A result without an origin
-    /// gets this node's. The check file is the record:
-    /// a summary that cannot be updated is logged, not thrown (`checkup summarize` rebuilds it).
+    /// gets this node's. The check file is the record: a summary that cannot be updated is
+    /// logged, not thrown (`checkup summarize` rebuilds it).
     /// - Throws: `CheckupError` when there is no storage or storing the check file fails.
     public func store(_ results: [CheckResult]) async throws {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
         try await store(results, in: storage)
     }
 
-    private func store(_ results: [CheckResult], in storage: any Storage) async throws {
+    /// Stores `results` and returns the round's verdicts (none with one origin).
+    @discardableResult
+    private func store(_ results: [CheckResult], in storage: any Storage) async throws -> [CheckResult] {
         let origin = resolvedOrigin
         let results = results.map { result in
             var stamped = result
@@ -169,15 +171,16 @@ public struct Checkup: Sendable {
             return stamped
         }
         try await storage.store(results)
-        if let summaries = self.summaries {
-            do {
-                // With other origins in the store: the verdicts that changed with this round.
-                for verdict in try await summaries.update(with: results) {
-                    log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
-                }
-            } catch {
-                log.write("ERROR updating the status summary: \(error)")
+        guard let summaries = self.summaries else { return [] }
+        do {
+            let round = try await summaries.update(with: results)
+            for verdict in round.changed {
+                log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
             }
+            return round.verdicts
+        } catch {
+            log.write("ERROR updating the status summary: \(error)")
+            return []
         }
     }
 

@@ -125,6 +125,14 @@ public struct AlertingNotifier: Notifier {
     public var stateKey: String
     /// Linked from every alert, when set.
     public var statusPageURL: String
+    /// Where the nodes sharing a store settle who sends each alert; nil: this node always sends.
+    public var claims: (any AlertClaims)?
+    /// Changes seen by several nodes within this window are one alert (the claim's key).
+    public var claimWindow: Duration = .seconds(600)
+    /// This node, as the claims name it.
+    public var origin = ""
+    /// Where a lost claim is said; `Checkup` hands its own log.
+    public var log: LogSink = .discard
 
     public var typeName: String { sender.typeName }
 
@@ -175,9 +183,26 @@ public struct AlertingNotifier: Notifier {
             return (alerts, before)
         }
         guard !alerts.isEmpty else { return }
+        var sending: [Alert] = [], claimed: [String] = []
+        for alert in alerts {
+            guard let claims else { sending.append(alert); continue }
+            // The window before too: another node may have seen the change just before it began.
+            let key = alert.claimKey(window: claimWindow, at: now)
+            let earlier = alert.claimKey(window: claimWindow, at: now - claimWindow.nanoseconds)
+            var holder = try await claims.holder(earlier)
+            if holder == nil { holder = try await claims.claim(key, by: origin) }
+            if let holder {
+                log.write("\(typeName): \(alert.headline) was sent by \(holder)")
+                continue
+            }
+            sending.append(alert)
+            claimed.append(key)
+        }
+        guard !sending.isEmpty else { return }
         do {
-            try await sender.send(alerts)
+            try await sender.send(sending)
         } catch {
+            for key in claimed { try? await claims?.release(key) }
             try? await StateLock.shared.run {
                 var all = try await loadState()
                 all[stateKey] = before

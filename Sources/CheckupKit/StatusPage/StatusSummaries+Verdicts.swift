@@ -3,6 +3,14 @@ import Foundation
 // Deciding from several places: each node publishes its latest round, reads the other origins'
 // latest rounds (one small object each), and decides every endpoint's verdict by a quorum of the
 // fresh ones. Nothing coordinates the nodes; each writes only its own objects.
+/// What a round decided from several places: empty while the store has one origin.
+public struct RoundVerdicts: Sendable, Equatable {
+    /// Every endpoint's verdict this round.
+    public var verdicts: [CheckResult] = []
+    /// The verdicts whose state differs from this node's verdict before.
+    public var changed: [CheckResult] = []
+}
+
 extension StatusSummaries {
     /// Writes this node's latest round (`LatestRound.key(for:)`) and returns it.
     func publishLatest(_ results: [CheckResult], at nowMS: Int64) async throws -> LatestRound {

@@ -46,11 +46,11 @@ public struct StatusSummaries: Sendable {
     /// Adds `results` to this node's summary as of `now` (Unix nanoseconds), publishes them as
     /// its latest round, and makes sure the manifest lists this node. When the store has other
     /// origins, it also decides each endpoint's verdict from every fresh origin's latest round
-    /// and keeps it in the summary. Returns the verdicts whose state changed with this round.
+    /// and keeps it in the summary. Returns the verdicts, and those whose state changed.
     /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then
     ///   `checkup summarize` rebuilds it from the check files).
     @discardableResult
-    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws -> [CheckResult] {
+    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws -> RoundVerdicts {
         let nowMS = StatusSummary.milliseconds(now)
         let listed = (try? await origins()) ?? []  // an unreadable manifest is rewritten by register()
         var decided: [(result: CheckResult, votes: [Vote])] = []
@@ -82,7 +82,7 @@ public struct StatusSummaries: Sendable {
             return (summary.jsonData(), changed)
         }
         if !listed.contains(origin) { try await register() }
-        return changed
+        return RoundVerdicts(verdicts: decided.map(\.result), changed: changed)
     }
 
     /// This node's summary as stored; nil when there is none.

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Create-only claims that settle which node sends an alert: the first node to claim a key
+/// sends, every other finds it taken and stays quiet. Lock-free: a claim is one create-only write.
+public protocol AlertClaims: Sendable {
+    /// Creates `key` holding `origin` unless it exists; returns nil when this call created it,
+    /// else the origin that holds it.
+    func claim(_ key: String, by origin: String) async throws -> String?
+    /// The origin holding `key`; nil when nobody claimed it.
+    func holder(_ key: String) async throws -> String?
+    /// Removes a claim (its alert could not be sent), so that a later round tries again.
+    func release(_ key: String) async throws
+}
+
+/// Claims as files in a folder, created with `O_CREAT | O_EXCL`.
+public struct FileClaims: AlertClaims {
+    /// The folder.
+    public var directory: String
+
+    /// Creates claims in `directory`.
+    public init(directory: String) { self.directory = directory }
+
+    public func claim(_ key: String, by origin: String) async throws -> String? {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + key
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            guard errno == EEXIST else { throw AtomicFile.failure("claiming \(path)", errno) }
+            return String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        }
+        defer { close(fd) }
+        let bytes = Array(origin.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        fsync(fd)
+        return nil
+    }
+
+    public func holder(_ key: String) async throws -> String? {
+        FileManager.default.contents(atPath: directory + "/" + key).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func release(_ key: String) async throws {
+        unlink(directory + "/" + key)
+    }
+}
+
+/// Claims as objects in a bucket, created with `If-None-Match: *` (a store without conditional
+/// writes lets every node claim: each then sends).
+struct S3Claims: AlertClaims {
+    var client: @Sendable () throws -> S3Client
+    var prefix: String
+
+    func claim(_ key: String, by origin: String) async throws -> String? {
+        let s3 = try client()
+        if try await s3.putObjectIf(prefix + key, body: Array(origin.utf8), etag: nil) { return nil }
+        return String(decoding: (try? await s3.getObject(prefix + key)) ?? [], as: UTF8.self)
+    }
+
+    func holder(_ key: String) async throws -> String? {
+        guard try await client().headObjectETag(prefix + key) != nil else { return nil }
+        return String(decoding: (try? await client().getObject(prefix + key)) ?? [], as: UTF8.self)
+    }
+
+    func release(_ key: String) async throws {
+        try await client().deleteObjects([prefix + key])
+    }
+}
+
+extension Alert {
+    /// The claim key of this alert: its endpoint, kind and state, and the window of `window` it
+    /// falls in, so nodes that see the same change within one window claim the same key.
+    func claimKey(window: Duration, at now: Int64) -> String {
+        let endpoint = Digest.hex(Digest.sha256(Array((result.title + "\u{1F}" + result.endpoint).utf8))).prefix(16)
+        let span = max(1, window.nanoseconds)
+        return "\(endpoint)-\(kind.rawValue)-\(result.status)-\(now / span).claim"
+    }
+}
