@@ -134,7 +134,8 @@ public struct Checkup: Sendable {
 
     /// Checks, stores the results, tells every notifier, then runs the storage's maintenance if
     /// it has any. With other origins in the store, the notifiers hear the round's verdicts
-    /// (decided by a quorum of the fresh origins) instead of this node's own results.
+    /// (decided by a quorum of the fresh origins; a partial outage counts as up) instead of this
+    /// node's own results.
     /// - Returns: the stored results.
     /// - Throws: `CheckupError` when there is no storage or a step fails; `CancellationError`
     ///   when the task was cancelled before storing (a cancelled round is never stored).
@@ -161,7 +162,7 @@ public struct Checkup: Sendable {
         try await store(results, in: storage)
     }
 
-    /// Stores `results` and returns the round's verdicts (none with one origin).
+    /// Stores `results` and returns the round's verdicts as notifiers hear them (none with one origin).
     @discardableResult
     private func store(_ results: [CheckResult], in storage: any Storage) async throws -> [CheckResult] {
         let origin = resolvedOrigin
@@ -177,7 +178,7 @@ public struct Checkup: Sendable {
             for verdict in round.changed {
                 log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
             }
-            return round.verdicts
+            return round.alerting
         } catch {
             log.write("ERROR updating the status summary: \(error)")
             return []

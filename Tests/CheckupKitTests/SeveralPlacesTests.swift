@@ -8,13 +8,14 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct SeveralPlacesTests {
     static let places = ["alpha", "beta", "gamma"]
 
-    /// A project whose three nodes check `http://target.test:PORT/`; gamma's target.test is 127.0.0.9.
-    func makeNodes(port: Int, extra: String = "") throws -> String {
+    /// A project whose three nodes check `http://target.test:PORT/`; gamma's target.test is
+    /// 127.0.0.9 (nothing listens there) unless `gammaReaches`.
+    func makeNodes(port: Int, extra: String = "", gammaReaches: Bool = false) throws -> String {
         let dir = try makeTemporaryDirectory()
         for origin in Self.places {
             try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":{"type":"fs","dir":"\#(dir)/checks"},"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)}"#
                 .write(toFile: "\(dir)/\(origin).json", atomically: true, encoding: .utf8)
-            let address = origin == "gamma" ? "127.0.0.9" : "127.0.0.1"
+            let address = origin == "gamma" && !gammaReaches ? "127.0.0.9" : "127.0.0.1"
             try "127.0.0.1 localhost\n\(address) target.test\n".write(toFile: "\(dir)/\(origin).hosts", atomically: true, encoding: .utf8)
         }
         return dir
@@ -87,6 +88,45 @@ import Testing
         #expect(alpha.last?.state == .healthy && alpha.votes.map(\.origin) == ["alpha"])
         let gamma = try #require(try summary("gamma", in: dir).verdicts.first)
         #expect(gamma.last?.state == .down && gamma.votes.map(\.origin) == ["gamma"])
+        withExtendedLifetime(target) {}
+    }
+
+    /// The kinds and states of the alerts the webhook received under `key`, in order.
+    func alerts(_ key: String) async throws -> [String] {
+        try await hooks(key).map { hook in
+            let body = try hookBody(hook)
+            return "\(body["kind"]?.stringValue ?? "?") \(body["status"]?.stringValue ?? "?")"
+        }
+    }
+
+    @Test func eachAlertIsSentOnceAcrossTheNodesAndNoneForOneNodesTrouble() async throws {
+        var target: Peer? = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        let key = "places-\(UInt32.random(in: 0...UInt32.max))"
+        let hook = #","notifiers":[{"type":"webhook","url":"\#(peerURL("/hook/" + key))"}]"#
+        let port = try #require(target?.port)
+
+        // Only gamma fails: degraded, and no "down" alert from anyone.
+        let partial = try makeNodes(port: port, extra: hook)
+        defer { removeDirectory(partial) }
+        for _ in 0..<2 { for origin in Self.places { _ = try await store(origin, in: partial) } }
+        let partialAlerts = try await alerts(key)
+        #expect(partialAlerts.filter { $0.hasSuffix(" down") }.isEmpty, "\(partialAlerts)")
+
+        // All three reach it; it stops for everyone, then comes back: one "down", one "resolved".
+        let key2 = key + "-all"
+        let all = try makeNodes(port: port, extra: hook.replacingOccurrences(of: key, with: key2), gammaReaches: true)
+        defer { removeDirectory(all) }
+        var logs = ""
+        for origin in Self.places { logs += try await store(origin, in: all).stderr }
+        #expect(try await alerts(key2).isEmpty)
+        target = nil
+        for _ in 0..<2 { for origin in Self.places { logs += try await store(origin, in: all).stderr } }
+        #expect(try await alerts(key2) == ["problem down"], "\(logs)")
+        #expect(logs.contains("webhook: Web is DOWN was sent by "), "\(logs)")
+        target = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path,
+                                                                "--port", String(port)]) }
+        for _ in 0..<2 { for origin in Self.places { logs += try await store(origin, in: all).stderr } }
+        #expect(try await alerts(key2) == ["problem down", "resolved healthy"], "\(logs)")
         withExtendedLifetime(target) {}
     }
 }

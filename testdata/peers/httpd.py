@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real HTTP/1.1 server for checkup's tests, on 127.0.0.1 and a free port.
+"""A real HTTP/1.1 server for checkup's tests, on 127.0.0.1 and a free port (or --port N).
 
 Prints "PORT <n>" when ready and exits when its standard input closes (when the test process
 that started it ends, however it ends). Routes:
@@ -97,8 +97,14 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 1024
 
 
+class ReusableServer(Server):
+    allow_reuse_address = True
+
+
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
+    # --port N: that port (a test that stops its target and starts it again), else a free one.
+    port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
+    server = (ReusableServer if port else Server)(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT %d" % server.server_address[1], flush=True)
     sys.stdin.read()  # returns at EOF: the parent has gone

@@ -63,6 +63,22 @@ public enum Verdict {
         return result
     }
 
+    /// Whether `votes` make a partial outage: some say down, fewer than the quorum. Such a
+    /// verdict shows as degraded, but alerts hear it as up: one place's trouble never pages.
+    public static func isPartialOutage(_ votes: [Vote], quorum: Int = 0) -> Bool {
+        let down = votes.filter { $0.state == .down }.count
+        return down > 0 && down < min(votes.count, quorum > 0 ? quorum : majority(of: votes.count))
+    }
+
+    /// The verdict as notifiers hear it: a partial outage is healthy, its notice kept.
+    public static func forAlerts(_ verdict: CheckResult, votes: [Vote], quorum: Int = 0) -> CheckResult {
+        guard isPartialOutage(votes, quorum: quorum) else { return verdict }
+        var up = verdict
+        up.degraded = false
+        up.healthy = true
+        return up
+    }
+
     /// ` (gamma: connection refused; delta: timed out)`, from the votes that have a reason.
     private static func reasons(_ votes: [Vote]) -> String {
         let said = votes.filter { !$0.reason.isEmpty }.map { "\($0.origin): \($0.reason)" }

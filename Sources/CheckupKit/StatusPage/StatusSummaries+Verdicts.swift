@@ -7,6 +7,8 @@ import Foundation
 public struct RoundVerdicts: Sendable, Equatable {
     /// Every endpoint's verdict this round.
     public var verdicts: [CheckResult] = []
+    /// The verdicts as notifiers hear them (`Verdict.forAlerts`: a partial outage is up).
+    public var alerting: [CheckResult] = []
     /// The verdicts whose state differs from this node's verdict before.
     public var changed: [CheckResult] = []
 }

@@ -82,7 +82,9 @@ public struct StatusSummaries: Sendable {
             return (summary.jsonData(), changed)
         }
         if !listed.contains(origin) { try await register() }
-        return RoundVerdicts(verdicts: decided.map(\.result), changed: changed)
+        return RoundVerdicts(verdicts: decided.map(\.result),
+                             alerting: decided.map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorum) },
+                             changed: changed)
     }
 
     /// This node's summary as stored; nil when there is none.
