@@ -63,13 +63,8 @@ extension Checkup {
             timestamp = ns
         }
 
-        for (i, element) in try Self.elements(c, "checkers").enumerated() {
-            let reader = c.child(element, at: "checkers[\(i)]")
-            let type = try Self.discriminator(reader, keys: ["type"], kind: "checker",
-                                              known: Self.checkerTypes.keys.sorted())
-            // The discriminator was looked up in checkerTypes, and all of them are checkers.
-            checkers.append(try Self.checkerTypes[type.value]!.init(config: reader) as! any Checker)
-        }
+        checkers = try Self.checkerList(c, "checkers")
+        canary = try Self.checkerList(c, "canary")
 
         if case .object(let object)? = top["storage"] {
             let reader = c.child(object, at: "storage")
@@ -123,6 +118,18 @@ extension Checkup {
         return nil
     }
 
+    /// The checkers of an array key (`checkers`, `canary`).
+    private static func checkerList(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [any Checker] {
+        var list: [any Checker] = []
+        for (i, element) in try elements(c, key).enumerated() {
+            let reader = c.child(element, at: "\(key)[\(i)]")
+            let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
+            // The discriminator was looked up in checkerTypes, and all of them are checkers.
+            list.append(try checkerTypes[type.value]!.init(config: reader) as! any Checker)
+        }
+        return list
+    }
+
     /// The objects of an array key such as `checkers`.
     private static func elements(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [JSONObject] {
         switch c.object[key] {
@@ -167,16 +174,7 @@ extension Checkup {
             }
             top.append("storage", .object(Self.element(configurable, key: configOptions.storageTypeKey)))
         }
-        if !checkers.isEmpty {
-            var list: [JSONValue] = []
-            for (i, checker) in checkers.enumerated() {
-                guard let configurable = checker as? any JSONConfigurable else {
-                    throw CheckupError(.config, "checkers[\(i)]: \(type(of: checker)) cannot be written to checkup.json")
-                }
-                list.append(.object(Self.element(configurable, key: "type")))
-            }
-            top.append("checkers", .array(list))
-        }
+        if !checkers.isEmpty { top.append("checkers", .array(try Self.checkerElements(checkers, "checkers"))) }
         if !notifiers.isEmpty {
             var list: [JSONValue] = []
             for (i, notifier) in notifiers.enumerated() {
@@ -200,7 +198,19 @@ extension Checkup {
         if !location.isEmpty { top.append("location", .string(location)) }
         if quorum != 0 { top.append("quorum", .int(Int64(quorum))) }
         if staleAfter != .zero { top.append("stale_after", .int(staleAfter.nanoseconds)) }
+        if !canary.isEmpty { top.append("canary", .array(try Self.checkerElements(canary, "canary"))) }
         return JSONValue.object(top).encoded()
+    }
+
+    private static func checkerElements(_ list: [any Checker], _ key: String) throws -> [JSONValue] {
+        var elements: [JSONValue] = []
+        for (i, checker) in list.enumerated() {
+            guard let configurable = checker as? any JSONConfigurable else {
+                throw CheckupError(.config, "\(key)[\(i)]: \(type(of: checker)) cannot be written to checkup.json")
+            }
+            elements.append(.object(element(configurable, key: "type")))
+        }
+        return elements
     }
 
     private static func element(_ value: any JSONConfigurable, key: String) -> JSONObject {

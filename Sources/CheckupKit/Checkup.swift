@@ -36,6 +36,9 @@ public struct Checkup: Sendable {
     /// How long an origin's latest round counts for the verdict (`stale_after`, checkup's
     /// extension); zero means three of that origin's own intervals, and at least two minutes.
     public var staleAfter: Duration = .zero
+    /// Checks of this node's own network (`canary`, checkup's extension), run with every stored
+    /// round: while one is not healthy, this node's results are stored, marked, but do not vote.
+    public var canary: [any Checker] = []
     /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
     var interval: Duration = .zero
 
@@ -64,18 +67,17 @@ public struct Checkup: Sendable {
     /// - Throws: `CheckupError` (`.config`) for a negative `concurrentChecks`, or (`.check`) with
     ///   the checkers' own errors joined by `"; "`.
     public func check() async throws -> [CheckResult] {
-        let results = try await runCheckers()
+        let results = try await runCheckers(checkers)
         await notify(results)
         return results
     }
 
     /// Runs every checker once and returns their results, stamped with the timestamp and origin.
-    private func runCheckers() async throws -> [CheckResult] {
+    private func runCheckers(_ checkers: [any Checker]) async throws -> [CheckResult] {
         guard concurrentChecks >= 0 else {
             throw CheckupError(.config, "concurrent_checks: \(concurrentChecks) is negative (must be 0 for the default, or more)")
         }
         let limit = concurrentChecks == 0 ? Self.defaultConcurrentChecks : concurrentChecks
-        let checkers = self.checkers
         var slots = [Outcome?](repeating: nil, count: checkers.count)
         await withTaskGroup(of: Outcome.self) { group in
             for (index, checker) in checkers.enumerated() {
@@ -142,9 +144,15 @@ public struct Checkup: Sendable {
     @discardableResult
     public func checkAndStore() async throws -> [CheckResult] {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
-        let results = try await runCheckers()
+        var results = try await runCheckers(checkers)
+        // The canary's trouble is this node's own: its results are marked and do not vote.
+        let sick = canary.isEmpty ? [] : try await runCheckers(canary).filter { $0.status != .healthy }
+        let abstain = sick.map { "\($0.title.isEmpty ? $0.endpoint : $0.title) is \($0.status)" }.joined(separator: ", ")
+        if !abstain.isEmpty {
+            for i in results.indices where results[i].notice.isEmpty { results[i].notice = "not voting: this node's canary \(abstain)" }
+        }
         try Task.checkCancellation()
-        let verdicts = try await store(results, in: storage)
+        let verdicts = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
         await notify(verdicts.isEmpty ? results : verdicts)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
@@ -164,7 +172,7 @@ public struct Checkup: Sendable {
 
     /// Stores `results` and returns the round's verdicts as notifiers hear them (none with one origin).
     @discardableResult
-    private func store(_ results: [CheckResult], in storage: any Storage) async throws -> [CheckResult] {
+    private func store(_ results: [CheckResult], in storage: any Storage, abstain: String = "") async throws -> [CheckResult] {
         let origin = resolvedOrigin
         let results = results.map { result in
             var stamped = result
@@ -174,7 +182,7 @@ public struct Checkup: Sendable {
         try await storage.store(results)
         guard let summaries = self.summaries else { return [] }
         do {
-            let round = try await summaries.update(with: results)
+            let round = try await summaries.update(with: results, abstain: abstain)
             for verdict in round.changed {
                 log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
             }

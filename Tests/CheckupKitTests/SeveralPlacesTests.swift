@@ -10,13 +10,13 @@ import Testing
 
     /// A project whose three nodes check `http://target.test:PORT/`; gamma's target.test is
     /// 127.0.0.9 (nothing listens there) unless `gammaReaches`.
-    func makeNodes(port: Int, extra: String = "", gammaReaches: Bool = false) throws -> String {
+    func makeNodes(port: Int, extra: String = "", gammaReaches: Bool = false, gammaExtra: String = "") throws -> String {
         let dir = try makeTemporaryDirectory()
         for origin in Self.places {
-            try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":{"type":"fs","dir":"\#(dir)/checks"},"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)}"#
+            try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":{"type":"fs","dir":"\#(dir)/checks"},"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)\#(origin == "gamma" ? gammaExtra : "")}"#
                 .write(toFile: "\(dir)/\(origin).json", atomically: true, encoding: .utf8)
             let address = origin == "gamma" && !gammaReaches ? "127.0.0.9" : "127.0.0.1"
-            try "127.0.0.1 localhost\n\(address) target.test\n".write(toFile: "\(dir)/\(origin).hosts", atomically: true, encoding: .utf8)
+            try "127.0.0.1 localhost\n\(address) target.test\n\(address) canary.test\n".write(toFile: "\(dir)/\(origin).hosts", atomically: true, encoding: .utf8)
         }
         return dir
     }
@@ -127,6 +127,27 @@ import Testing
                                                                 "--port", String(port)]) }
         for _ in 0..<2 { for origin in Self.places { logs += try await store(origin, in: all).stderr } }
         #expect(try await alerts(key2) == ["problem down", "resolved healthy"], "\(logs)")
+        withExtendedLifetime(target) {}
+    }
+
+    @Test func aNodeWhoseCanaryFailsDoesNotVote() async throws {
+        let target = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        // gamma's own network is out (its canary, like its target, is unreachable): it abstains.
+        let canary = #","canary":[{"type":"http","endpoint_name":"uplink","endpoint_url":"http://canary.test:\#(target.port)/","timeout":"2s"}]"#
+        let dir = try makeNodes(port: target.port, gammaExtra: canary)
+        defer { removeDirectory(dir) }
+        for _ in 0..<2 { for origin in Self.places { _ = try await store(origin, in: dir) } }
+        for origin in Self.places {
+            let verdict = try #require(try summary(origin, in: dir).verdicts.first, "\(origin)")
+            #expect(verdict.last?.state == .healthy && verdict.votes.map(\.origin) == ["alpha", "beta"], "\(origin)")
+        }
+        let gamma = try summary("gamma", in: dir)
+        #expect(gamma.abstain == "canary uplink is down", "\(gamma.abstain)")
+        // Its own results are stored, marked.
+        let stored = try checkFiles(dir + "/checks").compactMap { name -> CheckResult? in
+            try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: "\(dir)/checks/\(name)"))).first { $0.origin == "gamma" }
+        }
+        #expect(stored.count == 2 && stored.allSatisfy { $0.down && $0.notice == "not voting: this node's canary uplink is down" })
         withExtendedLifetime(target) {}
     }
 }

@@ -15,11 +15,12 @@ public struct RoundVerdicts: Sendable, Equatable {
 
 extension StatusSummaries {
     /// Writes this node's latest round (`LatestRound.key(for:)`) and returns it.
-    func publishLatest(_ results: [CheckResult], at nowMS: Int64) async throws -> LatestRound {
+    func publishLatest(_ results: [CheckResult], at nowMS: Int64, abstain: String) async throws -> LatestRound {
         let key = LatestRound.key(for: origin)
         let (origin, location, interval) = (self.origin, self.location, self.interval)
         return try await modify(key) { data throws(CheckupError) -> (Data, LatestRound) in
             var round = LatestRound(origin: origin, location: location, time: nowMS, results: results)
+            round.abstain = abstain
             let previous = data.flatMap { try? LatestRound(jsonData: $0, name: key) }
             round.interval = interval > .zero ? interval.nanoseconds / 1_000_000 : previous.map { max(0, nowMS - $0.time) } ?? 0
             return (round.jsonData(), round)

@@ -50,12 +50,14 @@ public struct StatusSummaries: Sendable {
     /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then
     ///   `checkup summarize` rebuilds it from the check files).
     @discardableResult
-    public func update(with results: [CheckResult], now: Int64 = CheckResult.now()) async throws -> RoundVerdicts {
+    /// - Parameter abstain: why this node does not vote this round (its canary is down); empty
+    ///   when it votes.
+    public func update(with results: [CheckResult], now: Int64 = CheckResult.now(), abstain: String = "") async throws -> RoundVerdicts {
         let nowMS = StatusSummary.milliseconds(now)
         let listed = (try? await origins()) ?? []  // an unreadable manifest is rewritten by register()
         var decided: [(result: CheckResult, votes: [Vote])] = []
         if !results.isEmpty {
-            let round = try await publishLatest(results, at: nowMS)
+            let round = try await publishLatest(results, at: nowMS, abstain: abstain)
             let others = listed.filter { $0 != self.origin }
             if !others.isEmpty {
                 decided = decide(results, round, try await latestRounds(of: others), at: now)
@@ -74,6 +76,7 @@ public struct StatusSummaries: Sendable {
             }
             summary.origin = origin
             summary.location = location
+            summary.abstain = abstain
             summary.add(results, now: now)
             let changed = verdicts.map(\.result).filter { verdict in
                 summary.verdicts.first { $0.title == verdict.title && $0.endpoint == verdict.endpoint }?.last?.state != verdict.status

@@ -35,6 +35,7 @@ extension StatusSummary {
         top.append("version", .int(Int64(Self.formatVersion)))
         top.append("origin", .string(origin))
         if !location.isEmpty { top.append("location", .string(location)) }
+        if !abstain.isEmpty { top.append("abstain", .string(abstain)) }
         top.append("updated", int(updated))
         top.append("endpoints", list(endpoints))
         if !verdicts.isEmpty { top.append("verdicts", list(verdicts)) }
@@ -93,6 +94,7 @@ extension StatusSummary {
         }
         self.init(origin: try string(top["origin"], "origin"))
         if let place = top["location"], place != .null { location = try string(place, "location") }
+        if let reason = top["abstain"], reason != .null { abstain = try string(reason, "abstain") }
         updated = try int(top["updated"], "updated")
         func endpointList(_ key: String) throws(CheckupError) -> [Endpoint] {
             var list: [Endpoint] = []

@@ -22,6 +22,8 @@ public struct StatusSummary: Sendable, Equatable {
     public var origin: String
     /// Where the node is, for people (its config's `location`); empty when not set.
     public var location: String = ""
+    /// Why the node did not vote in its newest round (its canary was down); empty when it did.
+    public var abstain: String = ""
     /// When it was last written, in Unix milliseconds.
     public var updated: Int64 = 0
     /// The endpoints, sorted by title, then endpoint.
