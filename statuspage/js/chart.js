@@ -44,18 +44,21 @@
     return duration(ns);
   }
 
-  function unitsAgo(n, unit) { return n + ' ' + unit + (n === 1 ? '' : 's') + ' ago'; }
+  var SHORT = { second: 's', minute: 'min', hour: 'h', day: 'd' };
+  function unitsAgo(n, unit, short) {
+    return n + (short ? '\u00a0' + SHORT[unit] : ' ' + unit + (n === 1 ? '' : 's')) + ' ago';
+  }
 
-  // "x ago" for a time in milliseconds.
-  function ago(ms, nowMs) {
+  // "x ago" for a time in milliseconds: "2 minutes ago", or `short`, "2 min ago".
+  function ago(ms, nowMs, short) {
     var s = Math.max(0, Math.round(((nowMs || Date.now()) - ms) / 1000));
     if (s < 5) return 'just now';
-    if (s < 60) return unitsAgo(s, 'second');
+    if (s < 60) return unitsAgo(s, 'second', short);
     var m = Math.floor(s / 60);
-    if (m < 60) return unitsAgo(m, 'minute');
+    if (m < 60) return unitsAgo(m, 'minute', short);
     var h = Math.floor(m / 60);
-    if (h < 48) return unitsAgo(h, 'hour');
-    return unitsAgo(Math.floor(h / 24), 'day');
+    if (h < 48) return unitsAgo(h, 'hour', short);
+    return unitsAgo(Math.floor(h / 24), 'day', short);
   }
 
   function sameDay(a, b) {

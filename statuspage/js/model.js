@@ -4,7 +4,9 @@
 //   model: {mode: 'summaries' | 'checkfiles', endpoints: [ep], messages: [{t, title, endpoint, text}], info}
 //   ep: {key, title, endpoint, threshold, last: {t, state, rtt}, recent: [{t, state, rtt, phases}],
 //        days: Map(day -> {n, h, d, dn, u, min, max, medW, p95W, w}), events: [{t, state, reason}],
-//        interval, state, stale, retired, incidents: Map(day -> count)}
+//        interval, state, stale, retired, incidents: Map(day -> count),
+//        sources: [{origin, location, last, interval, reason}] (summaries), and with verdicts
+//        (verdicts.js) votes: [{origin, state, rtt, t, reason}] and places: [{origin, name, state, rtt, t, reason}]}
 'use strict';
 (function (checkup) {
   var u = checkup.util, settings = checkup.settings, state = checkup.state;
@@ -18,7 +20,7 @@
   function newEp(title, endpoint) {
     return {
       key: u.epKey(endpoint, title), title: title, endpoint: endpoint, threshold: 0, last: null,
-      recent: [], days: new Map(), events: [], interval: 0, state: 'unknown'
+      recent: [], days: new Map(), events: [], interval: 0, state: 'unknown', sources: []
     };
   }
 
@@ -47,15 +49,16 @@
     return median(d) || 0;
   }
 
+  // Whether a newest result is too old to stand for now: older than 3 usual intervals (and 2
+  // minutes), or than 48 hours.
+  function outdated(last, interval, now) {
+    var age = now - last.t;
+    return age > 48 * HOUR || (interval > 0 && age > Math.max(3 * interval, 2 * MIN));
+  }
+
   function finishEp(ep) {
     var now = Date.now();
-    var s = 'unknown';
-    if (ep.last) {
-      var age = now - ep.last.t;
-      var limit = ep.interval > 0 ? Math.max(3 * ep.interval, 2 * MIN) : Infinity;
-      s = age > 48 * HOUR || age > limit ? 'unknown' : ep.last.state;
-    }
-    ep.state = s;
+    ep.state = ep.last && !outdated(ep.last, ep.interval, now) ? ep.last.state : 'unknown';
     // No result for 48 hours: most likely a checker that was removed. It no longer sets the
     // banner (unless nothing is fresher), and after a week it leaves the page.
     ep.stale = !ep.last || now - ep.last.t > 48 * HOUR;
@@ -87,41 +90,72 @@
 
   // ---- from summaries ----
 
-  function fromSummaries(list, expected, failed) {
+  // One element of a summary's `endpoints` (or `verdicts`, the same shape), read: its identity,
+  // threshold, newest result, recent results, daily rollups [[day, row]] and state changes.
+  function readEntry(e) {
+    var id = identity(e);
+    var recent = arr(e.recent).filter(function (r) { return Array.isArray(r) && isNum(r[0]); }).map(function (r) {
+      return { t: r[0], state: stateName(r[1]), rtt: pos(r[2]), phases: phasesOrNull([pos(r[3]), pos(r[4]), pos(r[5]), pos(r[6])]) };
+    });
+    recent.sort(byTime);
+    var last = Array.isArray(e.last) && isNum(e.last[0]) ? { t: e.last[0], state: stateName(e.last[1]), rtt: pos(e.last[2]) }
+      : recent.length ? recent[recent.length - 1] : null;
+    return {
+      key: id.key, title: id.title, endpoint: id.endpoint, threshold: pos(e.threshold) || 0,
+      last: last && { t: last.t, state: last.state, rtt: last.rtt }, recent: recent, interval: typicalInterval(recent),
+      days: arr(e.days).filter(function (r) { return Array.isArray(r) && typeof r[0] === 'string'; }),
+      events: arr(e.events).filter(function (v) { return Array.isArray(v) && isNum(v[0]); }).map(function (v) {
+        return { t: v[0], state: stateName(v[1]), reason: str(v[2]) };
+      })
+    };
+  }
+
+  // Adds a summary's day row [day, results, healthy, degraded, down, unknown, min, median, p95,
+  // max] to a tally.
+  function addDay(a, r) {
+    var n = r[1] | 0, dn = r[4] | 0, min = pos(r[6]), max = pos(r[9]), w = Math.max(0, n - dn);
+    a.n += n; a.h += r[2] | 0; a.d += r[3] | 0; a.dn += dn; a.u += r[5] | 0;
+    if (min) a.min = a.min ? Math.min(a.min, min) : min;
+    if (max) a.max = Math.max(a.max, max);
+    if (w && pos(r[7])) { a.medW += r[7] * w; a.p95W += (pos(r[8]) || r[7]) * w; a.w += w; }
+    return a;
+  }
+
+  // Adds one node's entry to the endpoint merged from every node.
+  function merge(ep, x) {
+    ep.recent = ep.recent.concat(x.recent);
+    ep.interval = Math.max(ep.interval, x.interval);
+    if (x.last && (!ep.last || x.last.t > ep.last.t)) {
+      ep.last = x.last;
+      ep.threshold = x.threshold;
+    } else if (!ep.last && !ep.threshold) {
+      ep.threshold = x.threshold;
+    }
+    x.days.forEach(function (r) {
+      var a = ep.days.get(r[0]);
+      if (!a) ep.days.set(r[0], a = emptyDay());
+      addDay(a, r);
+    });
+    ep.events = ep.events.concat(x.events);
+  }
+
+  // The model from the nodes' summaries, loaded: [{origin, summary}]. Each endpoint merges every
+  // node's results, unless `replace` (key -> endpoint, not finished) has one for it: then that
+  // one is shown (the nodes' verdicts, verdicts.js). Every endpoint keeps `sources`: each node's
+  // own newest result, usual interval and why, [{origin, location, last, interval, reason}].
+  function fromSummaries(loaded, expected, failed, replace) {
     var eps = new Map(), messages = [], updated = 0;
-    list.forEach(function (s) {
+    loaded.forEach(function (l) {
+      var s = l.summary, location = typeof s.location === 'string' ? s.location.trim() : '';
       if (isNum(s.updated)) updated = Math.max(updated, s.updated);
       s.endpoints.forEach(function (e) {
         if (!e || typeof e !== 'object') return;
-        var id = identity(e), ep = eps.get(id.key);
-        if (!ep) eps.set(id.key, ep = newEp(id.title, id.endpoint));
-        var recent = arr(e.recent).filter(function (r) { return Array.isArray(r) && isNum(r[0]); }).map(function (r) {
-          return { t: r[0], state: stateName(r[1]), rtt: pos(r[2]), phases: phasesOrNull([pos(r[3]), pos(r[4]), pos(r[5]), pos(r[6])]) };
-        });
-        recent.sort(byTime);
-        ep.recent = ep.recent.concat(recent);
-        ep.interval = Math.max(ep.interval, typicalInterval(recent));
-        var last = Array.isArray(e.last) && isNum(e.last[0]) ? { t: e.last[0], state: stateName(e.last[1]), rtt: pos(e.last[2]) }
-          : recent.length ? recent[recent.length - 1] : null;
-        if (last && (!ep.last || last.t > ep.last.t)) {
-          ep.last = { t: last.t, state: last.state, rtt: last.rtt };
-          ep.threshold = pos(e.threshold) || 0;
-        } else if (!ep.last && !ep.threshold) {
-          ep.threshold = pos(e.threshold) || 0;
-        }
-        arr(e.days).forEach(function (r) {
-          if (!Array.isArray(r) || typeof r[0] !== 'string') return;
-          var a = ep.days.get(r[0]);
-          if (!a) ep.days.set(r[0], a = emptyDay());
-          var n = r[1] | 0, dn = r[4] | 0, min = pos(r[6]), max = pos(r[9]), w = Math.max(0, n - dn);
-          a.n += n; a.h += r[2] | 0; a.d += r[3] | 0; a.dn += dn; a.u += r[5] | 0;
-          if (min) a.min = a.min ? Math.min(a.min, min) : min;
-          if (max) a.max = Math.max(a.max, max);
-          if (w && pos(r[7])) { a.medW += r[7] * w; a.p95W += (pos(r[8]) || r[7]) * w; a.w += w; }
-        });
-        arr(e.events).forEach(function (v) {
-          if (Array.isArray(v) && isNum(v[0])) ep.events.push({ t: v[0], state: stateName(v[1]), reason: str(v[2]) });
-        });
+        var x = readEntry(e), ep = eps.get(x.key);
+        if (!ep) eps.set(x.key, ep = newEp(x.title, x.endpoint));
+        merge(ep, x);
+        var ev = x.events.reduce(function (b, v) { return !b || v.t >= b.t ? v : b; }, null);
+        ep.sources.push({ origin: l.origin, location: location, last: x.last, interval: x.interval,
+          reason: ev && x.last && ev.state === x.last.state ? ev.reason : '' });
       });
       arr(s.messages).forEach(function (m) {
         if (Array.isArray(m) && isNum(m[0]) && typeof m[3] === 'string' && m[3].trim()) {
@@ -130,14 +164,17 @@
       });
     });
     var out = [];
-    eps.forEach(function (ep) {
+    eps.forEach(function (ep, key) {
       ep.recent.sort(byTime);
       ep.events.sort(byTime);
       // The same change seen by several nodes is one change.
       ep.events = ep.events.filter(function (ev, i, all) { return !i || all[i - 1].state !== ev.state; });
-      out.push(finishEp(ep));
+      var v = replace && replace.get(key);
+      if (v) v.sources = ep.sources;
+      out.push(finishEp(v || ep));
     });
-    return finishModel('summaries', out, messages, { nodes: list.length, expected: expected, failed: failed, updated: updated });
+    if (replace) replace.forEach(function (v, key) { if (!eps.has(key)) out.push(finishEp(v)); });
+    return finishModel('summaries', out, messages, { nodes: loaded.length, expected: expected, failed: failed, updated: updated });
   }
 
   // ---- from check files ----
@@ -255,6 +292,7 @@
 
   checkup.model = {
     fromSummaries: fromSummaries, addFile: addFile, fromCheckFiles: fromCheckFiles,
+    readEntry: readEntry, newEp: newEp, emptyDay: emptyDay, addDay: addDay, outdated: outdated,
     uptime: uptime, uptimeOf: uptimeOf, dayLevel: dayLevel
   };
 })(window.checkup = window.checkup || {});

@@ -1,5 +1,6 @@
 // Rendering of checkup.state.model: the overall banner, the info bar, and one card per endpoint
-// (state, uptime windows, the daily bar from bar.js, the response-time chart from chart.js).
+// (state, the places it is checked from (places.js), uptime windows, the daily bar from bar.js,
+// the response-time chart from chart.js).
 // Cards are kept by endpoint and updated in place, changing only what changed.
 'use strict';
 (function (checkup) {
@@ -136,6 +137,7 @@
       setText(dd, fmt.percent(p));
       setClass(dd, 'lvl-', p == null ? 'none' : p >= 99.9 ? 'good' : p >= 99 ? 'fair' : 'poor', ['none', 'good', 'fair', 'poor']);
     });
+    checkup.places.render(card, ep);
     bar.render(card, ep, now);
   }
 

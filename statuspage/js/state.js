@@ -44,7 +44,8 @@
   };
 
   checkup.state = {
-    stats: window.checkupStats = { loads: 0, mode: null, requests: 0 },   // read by tests and benchmarks
+    // Read by tests and benchmarks; verdicts: how many endpoints show the nodes' verdicts (verdicts.js).
+    stats: window.checkupStats = { loads: 0, mode: null, requests: 0, verdicts: 0 },
     model: null,                  // {mode, endpoints: [ep], messages: [...], info, at}
     busy: false,                  // a refresh is under way
     loaded: false,                // a model was loaded at least once

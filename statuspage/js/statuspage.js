@@ -51,7 +51,7 @@
   function tickAgo() {
     var now = Date.now();
     document.querySelectorAll('time.ago').forEach(function (t) {
-      setText(t, fmt.ago(Number(t.dataset.ago), now));
+      setText(t, fmt.ago(Number(t.dataset.ago), now, t.dataset.short === '1'));
     });
   }
 

@@ -1,11 +1,12 @@
 // Fetching from the store (checkup.settings.store): counted requests, JSON with readable errors,
 // and the summaries mode: summaries/index.json lists the nodes, and each node's
-// summaries/<origin>.json holds its recent results, daily rollups, state changes and messages,
-// a handful of requests whatever the history length.
+// summaries/<origin>.json holds its recent results, daily rollups, state changes and messages
+// (and, when it knows of other nodes, its verdicts: verdicts.js), a handful of requests whatever
+// the history length.
 'use strict';
 (function (checkup) {
   var STORE = checkup.settings.store, stats = checkup.state.stats;
-  var arr = checkup.util.arr, fromSummaries = checkup.model.fromSummaries;
+  var arr = checkup.util.arr, fromSummaries = checkup.verdicts.fromSummaries;
 
   function request(url, opts) {
     stats.requests++;
@@ -67,13 +68,15 @@
           failed.push(name + ' (not a version 1 summary)');
           return null;
         }
-        return s;
+        return { origin: o, summary: s };
       }, function (err) { failed.push(err.message); return null; });
-    })).then(function (summaries) {
-      var ok = summaries.filter(Boolean);
+    })).then(function (loaded) {
+      var ok = loaded.filter(Boolean);
       if (!ok.length) throw new Error(failed.join('; '));
       stats.mode = 'summaries';
-      return fromSummaries(ok, list.length, failed);
+      var model = fromSummaries(ok, list, failed);
+      stats.verdicts = model.verdicts;
+      return model;
     });
   }
 

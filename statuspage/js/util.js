@@ -77,9 +77,10 @@
     });
   }
 
-  // A <time> whose text is "x ago", kept fresh by the entry point's tick.
-  function agoEl(ms, parent) {
-    var t = el('time', 'ago', fmt.ago(ms), parent);
+  // A <time> whose text is "x ago" ("x min ago" when `short`), kept fresh by the entry point's tick.
+  function agoEl(ms, parent, short) {
+    var t = el('time', 'ago', null, parent);
+    if (short) t.dataset.short = '1';
     setAgo(t, ms);
     return t;
   }
@@ -90,15 +91,15 @@
     t.dataset.ago = v;
     t.dateTime = new Date(ms).toISOString();
     t.title = fmt.full(ms);
-    t.textContent = fmt.ago(ms);
+    t.textContent = fmt.ago(ms, 0, t.dataset.short === '1');
   }
 
   // Keeps one "x ago" <time> in `parent`, after `prefix` (the parent's text when it is created).
-  function keepAgo(parent, prefix, ms) {
+  function keepAgo(parent, prefix, ms, short) {
     var t = parent.querySelector('time.ago');
     if (!t) {
       parent.textContent = prefix;
-      t = agoEl(ms, parent);
+      t = agoEl(ms, parent, short);
     }
     setAgo(t, ms);
   }

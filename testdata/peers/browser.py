@@ -18,9 +18,12 @@ and --timezone (e.g. Asia/Kolkata) emulate the visitor's; `timeline_times` lists
 runs on from there, so a test can store results at fixed instants and still see them as recent.
 
 Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d, 30d, 90d},
-days, days_total, has_chart, threshold_line}], messages [{text, html, links}], pwned,
+days, days_total, has_chart, threshold_line, chart_label, places [{origin, name, state, text}]
+(the chips of the places it is checked from, shown when the nodes write verdicts; state is
+healthy, degraded, down, unknown or stale)}], messages [{text, html, links}], pwned,
 scroll_width, errors (minus probe_errors: the expected 404/403 of summaries/index.json
-when a store has no summaries), mode, requests, render_ms, loads, state_changes, focusable_days, and with
+when a store has no summaries), mode, requests, render_ms, loads, verdicts (how many endpoints
+show the nodes' verdicts), state_changes, focusable_days, and with
 --wait-refresh: refreshed, reloaded, before {loads, requests}, kept_rows and kept_events (rows and
 timeline items that are the same DOM elements as before the refresh).
 """
@@ -56,6 +59,12 @@ return {
       has_chart: !!chart,
       threshold_line: !!(chart && chart.querySelector('.threshold')),
       chart_label: chart ? chart.getAttribute('aria-label') : null,
+      places: q('.places .origin-chip', e).map((c) => ({
+        origin: c.getAttribute('data-origin'),
+        name: text(c.querySelector('.chip-name')),
+        state: c.getAttribute('data-state'),
+        text: c.textContent.replace(/\s+/g, ' ').trim(),
+      })),
     };
   }),
   messages: q('#timeline .event.message .message-text').map((m) => ({
@@ -71,6 +80,7 @@ return {
   render_ms: mark ? Math.round(mark.startTime) : null,
   loads: stats.loads == null ? null : stats.loads,
   fetches: stats.requests == null ? null : stats.requests,
+  verdicts: stats.verdicts == null ? null : stats.verdicts,
   state_changes: q('#timeline li.event.state-change').length,
   timeline_times: q('#timeline time.event-time').map((t) => t.textContent),
   focusable_days: q('.day[tabindex="0"]').length,
