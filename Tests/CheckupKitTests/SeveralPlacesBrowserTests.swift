@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import CheckupKit
+
+/// The page over three real nodes, one of which cannot reach the target (headless Chromium).
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SeveralPlacesBrowserTests {
+    @Test func thePageShowsTheVerdictAndNamesEveryPlace() async throws {
+        let nodes = SeveralPlacesTests()
+        let target = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        let dir = try nodes.makeNodes(port: target.port)
+        defer { removeDirectory(dir) }
+        for _ in 0..<2 { for origin in SeveralPlacesTests.places { _ = try await nodes.store(origin, in: dir) } }
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+
+        for width in [390, 320, 1440] {
+            let page = try await viewPage(serve.base + "/", width: width,
+                                          extra: ["--screenshot", artifactsDirectory + "/places-\(width).png"])
+            let web = try #require(page.endpoint("Web"))
+            #expect(web["state"] == .string("degraded"), "\(web)")  // not down: only gamma fails
+            let places = (web["places"]?.arrayValue ?? []).compactMap(\.objectValue)
+            #expect(places.compactMap { $0["origin"]?.stringValue }.sorted() == SeveralPlacesTests.places)
+            let states = Dictionary(places.map { ($0["origin"]?.stringValue ?? "", $0["state"]?.stringValue ?? "") }, uniquingKeysWith: { $1 })
+            #expect(states == ["alpha": "healthy", "beta": "healthy", "gamma": "down"], "\(places)")
+            #expect(places.contains { $0["name"]?.stringValue == "Gamma City" })
+            #expect(page.string("overall_text") != "Service Disruption")
+            if case .int(let scroll)? = page.json["scroll_width"] { #expect(scroll <= width) }
+            #expect(page.errors.isEmpty, "\(page.errors)")
+        }
+        withExtendedLifetime((serve, target)) {}
+    }
+}
