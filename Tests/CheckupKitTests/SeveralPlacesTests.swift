@@ -10,10 +10,12 @@ import Testing
 
     /// A project whose three nodes check `http://target.test:PORT/`; gamma's target.test is
     /// 127.0.0.9 (nothing listens there) unless `gammaReaches`.
-    func makeNodes(port: Int, extra: String = "", gammaReaches: Bool = false, gammaExtra: String = "") throws -> String {
+    /// `storage` is the nodes' storage JSON (default: fs in the project's `checks`).
+    func makeNodes(port: Int, extra: String = "", gammaReaches: Bool = false, gammaExtra: String = "",
+                   storage: String? = nil) throws -> String {
         let dir = try makeTemporaryDirectory()
         for origin in Self.places {
-            try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":{"type":"fs","dir":"\#(dir)/checks"},"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)\#(origin == "gamma" ? gammaExtra : "")}"#
+            try #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"http://target.test:\#(port)/","timeout":"2s"}],"storage":\#(storage ?? #"{"type":"fs","dir":"\#(dir)/checks"}"#),"origin":"\#(origin)","location":"\#(origin.capitalized) City"\#(extra)\#(origin == "gamma" ? gammaExtra : "")}"#
                 .write(toFile: "\(dir)/\(origin).json", atomically: true, encoding: .utf8)
             let address = origin == "gamma" && !gammaReaches ? "127.0.0.9" : "127.0.0.1"
             try "127.0.0.1 localhost\n\(address) target.test\n\(address) canary.test\n".write(toFile: "\(dir)/\(origin).hosts", atomically: true, encoding: .utf8)
@@ -34,10 +36,17 @@ import Testing
         return try StatusSummary(jsonData: data, name: origin)
     }
 
-    @Test func oneNodeThatCannotReachTheTargetMakesItDegradedNotDown() async throws {
+    @Test(arguments: ["fs", "s3"])
+    func oneNodeThatCannotReachTheTargetMakesItDegradedNotDown(kind: String) async throws {
         var target: Peer? = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
-        let dir = try makeNodes(port: try #require(target?.port))
+        let bucket = kind == "s3" ? try await s3Peer.bucket() : nil
+        let s3JSON = bucket.map { #"{"type":"s3","access_key_id":"\#($0.accessKeyID)","secret_access_key":"\#($0.secretAccessKey)","bucket":"\#($0.bucket)","endpoint":"\#($0.endpoint)"}"# }
+        let dir = try makeNodes(port: try #require(target?.port), storage: s3JSON)
         defer { removeDirectory(dir) }
+        let shared: any SummaryStorage & StorageReader = bucket ?? FileSystemStorage(directory: dir + "/checks")
+        func summary(_ origin: String, in _: String) async throws -> StatusSummary {
+            try #require(try await StatusSummaries(storage: shared, origin: origin).load(), "\(origin)")
+        }
 
         var runs: [String: CLIRun] = [:], logs: [String: String] = [:]
         for _ in 0..<2 {
@@ -48,28 +57,27 @@ import Testing
         }
         #expect(runs["alpha"]?.status == 0 && runs["beta"]?.status == 0, "\(runs)")
         // Every stored result carries its origin.
-        let origins = try checkFiles(dir + "/checks").map { name in
-            try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: "\(dir)/checks/\(name)")))[0].origin
-        }
+        var origins: [String] = []
+        for name in try await shared.index().keys { origins += try await shared.fetch(name).map(\.origin) }
         #expect(origins.count == 6 && Set(origins) == Set(Self.places))
         // Each node's newest verdict: degraded, down from 1 of 3 locations, naming gamma.
         for origin in Self.places {
-            let verdict = try #require(try summary(origin, in: dir).verdicts.first { $0.title == "Web" }, "\(origin)")
+            let verdict = try #require(try await summary(origin, in: dir).verdicts.first { $0.title == "Web" }, "\(origin)")
             #expect(verdict.last?.state == .degraded, "\(origin)")
             #expect(verdict.votes.map(\.origin) == Self.places && verdict.votes.map(\.state) == [.healthy, .healthy, .down])
             let reason = try #require(verdict.events.last?.reason)
             #expect(reason.hasPrefix("down from 1 of 3 locations (gamma: "), "\(reason)")
         }
-        #expect(try summary("gamma", in: dir).location == "Gamma City")
+        #expect(try await summary("gamma", in: dir).location == "Gamma City")
         // gamma's own results are down; it says so for itself, and logs the verdict, not an outage.
-        #expect(try summary("gamma", in: dir).endpoints.first?.last?.state == .down)
+        #expect(try await summary("gamma", in: dir).endpoints.first?.last?.state == .down)
         #expect(logs["gamma"]?.contains("verdict: Web is degraded (down from 1 of 3 locations (gamma: ") == true, "\(logs)")
 
         // The target stops for everyone: down from 3 of 3, and the change is logged.
         target = nil
         for origin in Self.places { runs[origin] = try await store(origin, in: dir) }
         for origin in Self.places {
-            #expect(try summary(origin, in: dir).verdicts.first?.last?.state == .down, "\(origin)")
+            #expect(try await summary(origin, in: dir).verdicts.first?.last?.state == .down, "\(origin)")
         }
         #expect(runs["gamma"]?.stderr.contains("verdict: Web is down (down from 3 of 3 locations") == true, "\(runs["gamma"]?.stderr ?? "")")
         withExtendedLifetime(target) {}
