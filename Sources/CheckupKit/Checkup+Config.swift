@@ -64,6 +64,9 @@ extension Checkup {
         }
 
         checkers = try Self.checkerList(c, "checkers")
+        for (i, element) in try Self.elements(c, "checkers").enumerated() where element["quorum"] != nil {
+            quorums[checkers[i].name] = try c.child(element, at: "checkers[\(i)]").nonNegativeInt("quorum")
+        }
         canary = try Self.checkerList(c, "canary")
 
         if case .object(let object)? = top["storage"] {
@@ -174,7 +177,16 @@ extension Checkup {
             }
             top.append("storage", .object(Self.element(configurable, key: configOptions.storageTypeKey)))
         }
-        if !checkers.isEmpty { top.append("checkers", .array(try Self.checkerElements(checkers, "checkers"))) }
+        if !checkers.isEmpty {
+            var elements = try Self.checkerElements(checkers, "checkers")
+            for (i, checker) in checkers.enumerated() {
+                if let q = quorums[checker.name], case .object(var o) = elements[i] {
+                    o.append("quorum", .int(Int64(q)))
+                    elements[i] = .object(o)
+                }
+            }
+            top.append("checkers", .array(elements))
+        }
         if !notifiers.isEmpty {
             var list: [JSONValue] = []
             for (i, notifier) in notifiers.enumerated() {

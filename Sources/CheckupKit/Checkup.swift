@@ -33,6 +33,8 @@ public struct Checkup: Sendable {
     /// How many fresh origins must say down for an endpoint's verdict to be down (`quorum`,
     /// checkup's extension); 0 means a majority of them.
     public var quorum = 0
+    /// Per-checker quorums by checker name (a checker's own `quorum` key), over `quorum`.
+    public var quorums: [String: Int] = [:]
     /// How long an origin's latest round counts for the verdict (`stale_after`, checkup's
     /// extension); zero means three of that origin's own intervals, and at least two minutes.
     public var staleAfter: Duration = .zero
@@ -126,6 +128,8 @@ public struct Checkup: Sendable {
                 group.addTask {
                     do {
                         try await notifier.notify(results)
+                    } catch is CancellationError {
+                        // Stopped (checkAndStoreEvery's stop()): its state was put back; next run sends.
                     } catch {
                         log.write("ERROR sending notifications for \(notifier.typeName): \(error)")
                     }
@@ -179,18 +183,24 @@ public struct Checkup: Sendable {
             if stamped.origin.isEmpty { stamped.origin = origin }
             return stamped
         }
-        try await storage.store(results)
-        guard let summaries = self.summaries else { return [] }
-        do {
-            let round = try await summaries.update(with: results, abstain: abstain)
-            for verdict in round.changed {
-                log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
+        // Once storing begins, the round is stored whole, check file and summary, even if the loop
+        // is being stopped meanwhile: an unstructured task does not inherit the cancellation (a
+        // cancelled PUT may have landed, and its summary update must not be lost).
+        let summaries = self.summaries, log = self.log
+        return try await Task { () async throws -> [CheckResult] in
+            try await storage.store(results)
+            guard let summaries else { return [] }
+            do {
+                let round = try await summaries.update(with: results, abstain: abstain)
+                for verdict in round.changed {
+                    log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
+                }
+                return round.alerting
+            } catch {
+                log.write("ERROR updating the status summary: \(error)")
+                return []
             }
-            return round.alerting
-        } catch {
-            log.write("ERROR updating the status summary: \(error)")
-            return []
-        }
+        }.value
     }
 
     /// This node's status summaries, when the storage keeps them.
@@ -198,6 +208,7 @@ public struct Checkup: Sendable {
         guard let store = storage as? any SummaryStorage else { return nil }
         var summaries = StatusSummaries(storage: store, origin: resolvedOrigin, location: location)
         summaries.quorum = quorum
+        summaries.quorums = quorums
         summaries.staleAfter = staleAfter
         summaries.interval = interval
         return summaries

@@ -142,13 +142,16 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         try config.write(toFile: dir + "/site/js/config.js", atomically: true, encoding: .utf8)
         let serve = try ServeProcess(in: dir, page: dir + "/site")
 
-        // Once the page has rendered, Web goes down on node "eu".
+        // Once the page has rendered, Web goes down on both nodes (on one alone, the verdict of
+        // the two would be degraded).
         let signal = dir + "/rendered"
         let writer = Task {
             while !FileManager.default.fileExists(atPath: signal) { try await Task.sleep(for: .milliseconds(100)) }
-            var checkup = Checkup(checkers: [], storage: storage)
-            checkup.origin = "eu"
-            try await checkup.store([summaryResult("Web", at: CheckResult.now() / 1_000_000, .down, rtt: 30)])
+            for origin in ["eu", "us"] {
+                var checkup = Checkup(checkers: [], storage: storage)
+                checkup.origin = origin
+                try await checkup.store([summaryResult("Web", at: CheckResult.now() / 1_000_000, .down, rtt: 30)])
+            }
         }
         let page = try await viewPage(serve.base + "/", width: 1440, extra: [
             "--signal", signal, "--wait-until", #"document.querySelector('.endpoint[data-title="Web"] .state').textContent === 'down'"#])

@@ -170,11 +170,26 @@
       // The same change seen by several nodes is one change.
       ep.events = ep.events.filter(function (ev, i, all) { return !i || all[i - 1].state !== ev.state; });
       var v = replace && replace.get(key);
-      if (v) v.sources = ep.sources;
+      if (v) {
+        v.sources = ep.sources;
+        spliceHistory(v, ep);
+      }
       out.push(finishEp(v || ep));
     });
     if (replace) replace.forEach(function (v, key) { if (!eps.has(key)) out.push(finishEp(v)); });
     return finishModel('summaries', out, messages, { nodes: loaded.length, expected: expected, failed: failed, updated: updated });
+  }
+
+  // Verdicts exist only since nodes knew of each other (`since`): before that the merged results
+  // stand, and a day the verdicts cover only in part keeps its merged rollup.
+  function spliceHistory(v, merged) {
+    var t0 = v.since;
+    if (!isFinite(t0)) return;
+    v.recent = merged.recent.filter(function (p) { return p.t < t0; }).concat(v.recent);
+    v.events = merged.events.filter(function (e) { return e.t < t0; }).concat(v.events);
+    merged.days.forEach(function (d, key) {
+      if (!v.days.has(key) || Date.parse(key + 'T00:00:00Z') < t0) v.days.set(key, d);
+    });
   }
 
   // ---- from check files ----

@@ -57,7 +57,7 @@ extension StatusSummaries {
                 guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }) else { return nil }
                 return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: round.time, reason: mine.reason)
             }
-            let verdict = Verdict.decide(votes, quorum: quorum, title: entry.title, endpoint: entry.endpoint,
+            let verdict = Verdict.decide(votes, quorum: quorums[entry.title] ?? quorum, title: entry.title, endpoint: entry.endpoint,
                                          threshold: thresholds[entry.title + "\n" + entry.endpoint] ?? .zero, time: now)
             return (verdict, votes)
         }

@@ -24,6 +24,8 @@ public struct StatusSummaries: Sendable {
     public var location: String
     /// How many fresh origins must say down for the verdict to be down; 0 means a majority.
     public var quorum = 0
+    /// Quorums for single endpoints, by title, over `quorum`.
+    public var quorums: [String: Int] = [:]
     /// How long an origin's latest round counts; zero means three of its intervals, at least 2 min.
     public var staleAfter: Duration = .zero
     /// This node's interval between rounds when known (`every`); zero: measured between rounds.
@@ -86,7 +88,7 @@ public struct StatusSummaries: Sendable {
         }
         if !listed.contains(origin) { try await register() }
         return RoundVerdicts(verdicts: decided.map(\.result),
-                             alerting: decided.map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorum) },
+                             alerting: decided.map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorums[$0.result.title] ?? quorum) },
                              changed: changed)
     }
 
