@@ -117,12 +117,13 @@ public struct Checkup: Sendable {
 
     /// Tells every notifier about `results`, all at once, so a slow receiver delays no other; a
     /// failure is logged and stops nothing.
-    func notify(_ results: [CheckResult]) async {
+    func notify(_ results: [CheckResult], fallbackSender: String = "") async {
         let log = self.log
         await withTaskGroup(of: Void.self) { group in
             for var notifier in notifiers {
                 if var alerting = notifier as? AlertingNotifier {  // says there whose claim won
                     alerting.log = log
+                    alerting.fallbackSender = fallbackSender
                     notifier = alerting
                 }
                 group.addTask {
@@ -156,8 +157,8 @@ public struct Checkup: Sendable {
             for i in results.indices where results[i].notice.isEmpty { results[i].notice = "not voting: this node's canary \(abstain)" }
         }
         try Task.checkCancellation()
-        let verdicts = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
-        await notify(verdicts.isEmpty ? results : verdicts)
+        let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
+        await notify(round.alerting.isEmpty ? results : round.alerting, fallbackSender: round.firstVoter)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }
@@ -174,9 +175,9 @@ public struct Checkup: Sendable {
         try await store(results, in: storage)
     }
 
-    /// Stores `results` and returns the round's verdicts as notifiers hear them (none with one origin).
+    /// Stores `results` and returns the round's verdicts (none with one origin).
     @discardableResult
-    private func store(_ results: [CheckResult], in storage: any Storage, abstain: String = "") async throws -> [CheckResult] {
+    private func store(_ results: [CheckResult], in storage: any Storage, abstain: String = "") async throws -> RoundVerdicts {
         let origin = resolvedOrigin
         let results = results.map { result in
             var stamped = result
@@ -187,18 +188,18 @@ public struct Checkup: Sendable {
         // is being stopped meanwhile: an unstructured task does not inherit the cancellation (a
         // cancelled PUT may have landed, and its summary update must not be lost).
         let summaries = self.summaries, log = self.log
-        return try await Task { () async throws -> [CheckResult] in
+        return try await Task { () async throws -> RoundVerdicts in
             try await storage.store(results)
-            guard let summaries else { return [] }
+            guard let summaries else { return RoundVerdicts() }
             do {
                 let round = try await summaries.update(with: results, abstain: abstain)
                 for verdict in round.changed {
                     log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
                 }
-                return round.alerting
+                return round
             } catch {
                 log.write("ERROR updating the status summary: \(error)")
-                return []
+                return RoundVerdicts()
             }
         }.value
     }

@@ -158,4 +158,30 @@ import Testing
         #expect(stored.count == 2 && stored.allSatisfy { $0.down && $0.notice == "not voting: this node's canary uplink is down" })
         withExtendedLifetime(target) {}
     }
+
+    @Test func withoutConditionalWritesTheAlphabeticallyFirstFreshOriginSends() async throws {
+        // moto behind a proxy that answers every conditional PutObject with 501, as S3-compatible
+        // stores without conditional writes do: claims cannot settle it.
+        let moto = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3d.py").path, "--no-auth"]) }
+        guard case .int(let motoPort)? = try JSONValue.parse(Data(moto.banner.utf8)).objectValue?["port"] else {
+            throw CheckupError(.service, "s3d.py said: \(moto.banner)")
+        }
+        let proxy = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/s3proxy.py").path,
+                                                                   String(motoPort), "501"]) }
+        let bucket = S3Storage(accessKeyID: "AKIDTEST", secretAccessKey: "secret", bucket: "places-501", endpoint: "http://127.0.0.1:\(proxy.port)")
+        try await bucket.client().createBucket()
+        var target: Peer? = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        let key = "places-501-\(UInt32.random(in: 0...UInt32.max))"
+        let storage = #"{"type":"s3","access_key_id":"AKIDTEST","secret_access_key":"secret","bucket":"places-501","endpoint":"\#(bucket.endpoint)"}"#
+        let dir = try makeNodes(port: try #require(target?.port), extra: #","notifiers":[{"type":"webhook","url":"\#(peerURL("/hook/" + key))"}]"#,
+                                gammaReaches: true, storage: storage)
+        defer { removeDirectory(dir) }
+        var logs = ""
+        for origin in Self.places { logs += try await store(origin, in: dir).stderr }
+        target = nil
+        for _ in 0..<2 { for origin in Self.places { logs += try await store(origin, in: dir).stderr } }
+        #expect(try await alerts(key) == ["problem down"], "\(logs)")
+        #expect(logs.contains("webhook: Web is DOWN was sent by alpha"), "\(logs)")
+        withExtendedLifetime((moto, proxy, target)) {}
+    }
 }

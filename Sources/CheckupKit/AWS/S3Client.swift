@@ -91,6 +91,20 @@ struct S3Client: Sendable {
         return true
     }
 
+    /// Creates `key` only if it does not exist (`If-None-Match: *`): true when this call created
+    /// it, false when it existed, nil when the store cannot tell (no conditional writes: a 501,
+    /// or a 412 for an object that is not there).
+    func createObject(_ key: String, body: [UInt8]) async throws -> Bool? {
+        let response = try await send("PutObject", "PUT", key: key, body: body,
+                                      headers: [("Content-Type", "application/json"), ("If-None-Match", "*")], passing: [409, 412, 501])
+        switch response.status {
+        case 409: return false
+        case 412: return try await headObjectETag(key) == nil ? nil : false
+        case 501: return nil
+        default: return true
+        }
+    }
+
     /// Every object whose key starts with `prefix`, following continuation tokens to the end.
     func listObjects(prefix: String = "") async throws -> [Object] {
         var objects: [Object] = []

@@ -4,8 +4,9 @@ import Foundation
 /// sends, every other finds it taken and stays quiet. Lock-free: a claim is one create-only write.
 public protocol AlertClaims: Sendable {
     /// Creates `key` holding `origin` unless it exists; returns nil when this call created it,
-    /// else the origin that holds it.
-    func claim(_ key: String, by origin: String) async throws -> String?
+    /// else the origin that holds it. A store that cannot create only-if-absent settles it by
+    /// `fallback` instead: the alphabetically first fresh origin sends (nil when that is `origin`).
+    func claim(_ key: String, by origin: String, fallback: String) async throws -> String?
     /// The origin holding `key`; nil when nobody claimed it.
     func holder(_ key: String) async throws -> String?
     /// Removes a claim (its alert could not be sent), so that a later round tries again.
@@ -20,7 +21,7 @@ public struct FileClaims: AlertClaims {
     /// Creates claims in `directory`.
     public init(directory: String) { self.directory = directory }
 
-    public func claim(_ key: String, by origin: String) async throws -> String? {
+    public func claim(_ key: String, by origin: String, fallback: String) async throws -> String? {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/" + key
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -44,16 +45,19 @@ public struct FileClaims: AlertClaims {
     }
 }
 
-/// Claims as objects in a bucket, created with `If-None-Match: *` (a store without conditional
-/// writes lets every node claim: each then sends).
+/// Claims as objects in a bucket, created with `If-None-Match: *`; on a store without
+/// conditional writes the alphabetically first fresh origin sends.
 struct S3Claims: AlertClaims {
     var client: @Sendable () throws -> S3Client
     var prefix: String
 
-    func claim(_ key: String, by origin: String) async throws -> String? {
+    func claim(_ key: String, by origin: String, fallback: String) async throws -> String? {
         let s3 = try client()
-        if try await s3.putObjectIf(prefix + key, body: Array(origin.utf8), etag: nil) { return nil }
-        return String(decoding: (try? await s3.getObject(prefix + key)) ?? [], as: UTF8.self)
+        switch try await s3.createObject(prefix + key, body: Array(origin.utf8)) {
+        case true?: return nil
+        case false?: return String(decoding: (try? await s3.getObject(prefix + key)) ?? [], as: UTF8.self)
+        case nil: return fallback.isEmpty || fallback == origin ? nil : fallback
+        }
     }
 
     func holder(_ key: String) async throws -> String? {

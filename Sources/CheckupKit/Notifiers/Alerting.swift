@@ -133,6 +133,9 @@ public struct AlertingNotifier: Notifier {
     public var origin = ""
     /// Where a lost claim is said; `Checkup` hands its own log.
     public var log: LogSink = .discard
+    /// Who sends when the store cannot settle a claim: the round's alphabetically first fresh
+    /// origin, handed by `Checkup` each round; empty: this node.
+    public var fallbackSender = ""
 
     public var typeName: String { sender.typeName }
 
@@ -190,7 +193,7 @@ public struct AlertingNotifier: Notifier {
             let key = alert.claimKey(window: claimWindow, at: now)
             let earlier = alert.claimKey(window: claimWindow, at: now - claimWindow.nanoseconds)
             var holder = try await claims.holder(earlier)
-            if holder == nil { holder = try await claims.claim(key, by: origin) }
+            if holder == nil { holder = try await claims.claim(key, by: origin, fallback: fallbackSender) }
             if let holder {
                 log.write("\(typeName): \(alert.headline) was sent by \(holder)")
                 continue

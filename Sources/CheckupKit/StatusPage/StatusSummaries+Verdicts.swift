@@ -11,6 +11,8 @@ public struct RoundVerdicts: Sendable, Equatable {
     public var alerting: [CheckResult] = []
     /// The verdicts whose state differs from this node's verdict before.
     public var changed: [CheckResult] = []
+    /// The alphabetically first origin that voted: who sends alerts where claims cannot settle it.
+    public var firstVoter = ""
 }
 
 extension StatusSummaries {

@@ -89,7 +89,8 @@ public struct StatusSummaries: Sendable {
         if !listed.contains(origin) { try await register() }
         return RoundVerdicts(verdicts: decided.map(\.result),
                              alerting: decided.map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorums[$0.result.title] ?? quorum) },
-                             changed: changed)
+                             changed: changed,
+                             firstVoter: decided.flatMap { $0.votes.map(\.origin) }.min() ?? "")
     }
 
     /// This node's summary as stored; nil when there is none.
