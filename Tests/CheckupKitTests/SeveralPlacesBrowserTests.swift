@@ -29,4 +29,24 @@ import Testing
         }
         withExtendedLifetime((serve, target)) {}
     }
+
+    @Test func aNodeThatDoesNotVoteSaysSoOnThePage() async throws {
+        let nodes = SeveralPlacesTests()
+        let target = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path]) }
+        let canary = #","canary":[{"type":"http","endpoint_name":"uplink","endpoint_url":"http://canary.test:\#(target.port)/","timeout":"2s"}]"#
+        let dir = try nodes.makeNodes(port: target.port, gammaExtra: canary)
+        defer { removeDirectory(dir) }
+        for _ in 0..<2 { for origin in SeveralPlacesTests.places { _ = try await nodes.store(origin, in: dir) } }
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(in: dir)
+        let page = try await viewPage(serve.base + "/", width: 390)
+        let web = try #require(page.endpoint("Web"))
+        #expect(web["state"] == .string("healthy"), "\(web)")
+        let places = (web["places"]?.arrayValue ?? []).compactMap(\.objectValue)
+        let states = Dictionary(places.map { ($0["origin"]?.stringValue ?? "", $0["state"]?.stringValue ?? "") }, uniquingKeysWith: { $1 })
+        #expect(states == ["alpha": "healthy", "beta": "healthy", "gamma": "abstain"], "\(places)")
+        #expect(places.first { $0["origin"] == .string("gamma") }?["text"]?.stringValue?.contains("Not voting") == true, "\(places)")
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime((serve, target)) {}
+    }
 }

@@ -154,7 +154,7 @@
         if (!ep) eps.set(x.key, ep = newEp(x.title, x.endpoint));
         merge(ep, x);
         var ev = x.events.reduce(function (b, v) { return !b || v.t >= b.t ? v : b; }, null);
-        ep.sources.push({ origin: l.origin, location: location, last: x.last, interval: x.interval,
+        ep.sources.push({ origin: l.origin, location: location, last: x.last, interval: x.interval, abstain: str(s.abstain),
           reason: ev && x.last && ev.state === x.last.state ? ev.reason : '' });
       });
       arr(s.messages).forEach(function (m) {

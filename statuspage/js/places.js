@@ -6,8 +6,8 @@
 (function (checkup) {
   var u = checkup.util, fmt = checkup.fmt;
   var el = u.el, setText = u.setText, setAttr = u.setAttr, setClass = u.setClass;
-  var STATES = u.STATES.concat('stale');
-  var WORD = { healthy: 'Healthy', degraded: 'Degraded', down: 'Down', unknown: 'Unknown', stale: 'Stale' };
+  var STATES = u.STATES.concat('stale', 'abstain');
+  var WORD = { healthy: 'Healthy', degraded: 'Degraded', down: 'Down', unknown: 'Unknown', stale: 'Stale', abstain: 'Not voting' };
 
   function makeChip() {
     var li = el('li', 'origin-chip');

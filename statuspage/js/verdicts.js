@@ -65,7 +65,7 @@
   function placesOf(ep, manifest, now) {
     var by = new Map();
     ep.sources.forEach(function (s) {
-      if (s.last) by.set(s.origin, { origin: s.origin, name: s.location || s.origin, last: s.last, interval: s.interval, reason: s.reason });
+      if (s.last) by.set(s.origin, { origin: s.origin, name: s.location || s.origin, last: s.last, interval: s.interval, reason: s.reason, abstain: s.abstain });
     });
     var voted = new Map();
     arr(ep.votes).forEach(function (v) {
@@ -81,9 +81,10 @@
     by.forEach(function (p, origin) {
       if (!manifest.has(origin)) return;
       var stale = (ep.votes && !voted.has(origin)) || model.outdated(p.last, p.interval, now);
-      var s = stale ? 'stale' : p.last.state;
+      // A node whose own network is out (its canary) says so, rather than looking stale.
+      var s = stale && p.abstain && !model.outdated(p.last, p.interval, now) ? 'abstain' : stale ? 'stale' : p.last.state;
       out.push({ origin: origin, name: p.name, state: s, rtt: s === 'down' || stale ? null : p.last.rtt, t: p.last.t,
-        reason: s === 'healthy' ? '' : p.reason });
+        reason: s === 'abstain' ? 'not voting: ' + p.abstain : s === 'healthy' ? '' : p.reason });
     });
     return out.sort(function (a, b) { return a.name.localeCompare(b.name) || a.origin.localeCompare(b.origin); });
   }
