@@ -11,6 +11,9 @@ public protocol AlertClaims: Sendable {
     func holder(_ key: String) async throws -> String?
     /// Removes a claim (its alert could not be sent), so that a later round tries again.
     func release(_ key: String) async throws
+    /// Removes the claims made more than `age` before `now` (Unix nanoseconds): every claim
+    /// settles one window, so old ones only take space.
+    func expire(olderThan age: Duration, now: Int64) async throws
 }
 
 /// Claims as files in a folder, created with `O_CREAT | O_EXCL`.
@@ -43,6 +46,14 @@ public struct FileClaims: AlertClaims {
     public func release(_ key: String) async throws {
         unlink(directory + "/" + key)
     }
+
+    public func expire(olderThan age: Duration, now: Int64) async throws {
+        let cutoff = (now - age.nanoseconds) / 1_000_000_000
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".claim") {
+            var st = stat()
+            if stat(directory + "/" + name, &st) == 0, Int64(st.st_mtim.tv_sec) < cutoff { unlink(directory + "/" + name) }
+        }
+    }
 }
 
 /// Claims as objects in a bucket, created with `If-None-Match: *`; on a store without
@@ -67,6 +78,14 @@ struct S3Claims: AlertClaims {
 
     func release(_ key: String) async throws {
         try await client().deleteObjects([prefix + key])
+    }
+
+    func expire(olderThan age: Duration, now: Int64) async throws {
+        let s3 = try client()
+        // Listed without the prefix's slash: moto signs a `/` in a query value differently from AWS.
+        let listing = try await s3.listObjects(prefix: prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix)
+        let old = listing.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix(".claim") && $0.lastModified < now - age.nanoseconds }
+        try await s3.deleteObjects(old.map(\.key))
     }
 }
 

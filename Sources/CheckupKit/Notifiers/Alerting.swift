@@ -204,6 +204,8 @@ public struct AlertingNotifier: Notifier {
         guard !sending.isEmpty else { return }
         do {
             try await sender.send(sending)
+            // Alerts are rare: the sender of one also clears claims older than a day.
+            if !claimed.isEmpty { try? await claims?.expire(olderThan: .seconds(86_400), now: now) }
         } catch {
             for key in claimed { try? await claims?.release(key) }
             try? await StateLock.shared.run {
