@@ -150,15 +150,25 @@ public struct Checkup: Sendable {
     public func checkAndStore() async throws -> [CheckResult] {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
         var results = try await runCheckers(checkers)
-        // The canary's trouble is this node's own: its results are marked and do not vote.
-        let sick = canary.isEmpty ? [] : try await runCheckers(canary).filter { $0.status != .healthy }
-        let abstain = sick.map { "\($0.title.isEmpty ? $0.endpoint : $0.title) is \($0.status)" }.joined(separator: ", ")
+        // The canary's trouble is this node's own: its results are marked and do not vote. A
+        // canary that cannot even run counts as down; the round is stored all the same.
+        var abstain = ""
+        if !canary.isEmpty {
+            do {
+                let sick = try await runCheckers(canary).filter { $0.status != .healthy }
+                abstain = sick.map { "\($0.title.isEmpty ? $0.endpoint : $0.title) is \($0.status)" }.joined(separator: ", ")
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                abstain = "failed to run (\(error))"
+            }
+        }
         if !abstain.isEmpty {
             for i in results.indices where results[i].notice.isEmpty { results[i].notice = "not voting: this node's canary \(abstain)" }
         }
         try Task.checkCancellation()
         let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
-        await notify(round.alerting.isEmpty ? results : round.alerting, fallbackSender: round.firstVoter)
+        await notify(round.isShared ? round.alerting : results, fallbackSender: round.firstVoter)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }

@@ -58,8 +58,9 @@ extension Invocation {
         let checkup = try loadCheckup()
         guard !checkup.checkers.isEmpty else { throw CheckupError(.config, "no checkers configured") }
         _ = try requireStorage(checkup)
+        let termination = TerminationSignal()
         let schedule = checkup.checkAndStoreEvery(interval)
-        await waitForTerminationSignal()
+        await termination.wait()
         schedule.stop()
         await schedule.wait()
     }
@@ -89,6 +90,7 @@ extension Invocation {
 
     /// `checkup serve`: serves the page and the readable store until SIGINT or SIGTERM.
     private func serve(listen: String, page: String?) async throws {
+        let termination = TerminationSignal()  // before the banner: a SIGTERM right after it is caught
         let checkup = try loadCheckup()
         guard let storage = try requireStorage(checkup) as? any StorageReader else {
             throw CheckupError(.config, "configured storage type does not have reading capabilities")
@@ -101,7 +103,7 @@ extension Invocation {
         let source = (storage as? FileSystemStorage)?.directory ?? (storage as? S3Storage).map { "s3://\($0.bucket)" } ?? "storage"
         print("Serving the status page at http://\(host):\(server.port)/ (check files from \(source), page \(page)); Ctrl-C stops")
         fflush(nil)  // the banner must reach a pipe now, not at exit
-        await waitForTerminationSignal()
+        await termination.wait()
         server.stop()
     }
 
@@ -173,19 +175,29 @@ private func findStatusPage(_ flag: String?) throws(CheckupError) -> String {
     throw CheckupError(.config, "serve: no statuspage folder found here or beside the checkup binary; pass --statuspage DIR")
 }
 
-/// Waits for SIGINT or SIGTERM.
-private func waitForTerminationSignal() async {
-    let (stream, continuation) = AsyncStream<Void>.makeStream()
-    var sources: [any DispatchSourceSignal] = []
-    for sig in [SIGINT, SIGTERM] {
-        signal(sig, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler { continuation.yield() }
-        source.resume()
-        sources.append(source)
+/// SIGINT and SIGTERM, caught from the moment this is made (before `serve` prints its banner, so a
+/// signal sent right after the banner is not lost) until `wait()` sees one.
+private final class TerminationSignal: @unchecked Sendable {  // set up once, then only read
+    private let stream: AsyncStream<Void>
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.stream = stream
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)  // first, as libdispatch wants: a source does not see a signal otherwise
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
     }
-    for await _ in stream { break }
-    sources.forEach { $0.cancel() }
+
+    /// Returns when a signal arrived (also one that came before this was called).
+    func wait() async {
+        for await _ in stream { break }
+        sources.forEach { $0.cancel() }
+    }
 }
 
 /// Writes one line to standard error.

@@ -13,7 +13,11 @@
   function isNum(v) { return typeof v === 'number' && isFinite(v); }
   function pos(v) { return isNum(v) && v > 0 ? v : null; }
   function arr(v) { return Array.isArray(v) ? v : []; }
-  function stateName(n) { return typeof n === 'string' && RANK[n] != null ? n : STATES[n] || 'unknown'; }
+  // Only the four names (or their codes 0–3): a crafted "constructor" or "length" is unknown.
+  function stateName(n) {
+    if (typeof n === 'string') return Object.prototype.hasOwnProperty.call(RANK, n) ? n : 'unknown';
+    return Number.isInteger(n) && n >= 0 && n < STATES.length ? STATES[n] : 'unknown';
+  }
   function dayKey(ms) { return new Date(ms).toISOString().slice(0, 10); }
   function byTime(a, b) { return a.t - b.t; }
   // An endpoint is its address and title: results, cards and messages are matched on both.

@@ -39,8 +39,9 @@
       ep.votes = best.votes;
       // When the verdicts began (the oldest of any node): before it, the merged results stand.
       ep.since = list.reduce(function (t, x) {
-        var first = x.recent.length ? x.recent[0].t : Infinity;
-        if (!x.recent.length) x.days.forEach(function (r) { first = Math.min(first, Date.parse(r[0] + 'T00:00:00Z') || Infinity); });
+        // Its oldest result: the first recent one, or the first day rolled up before those.
+        var first = x.recent.length ? x.recent[0].t : Infinity, recentDay = x.recent.length ? u.dayKey(x.recent[0].t) : '~';
+        x.days.forEach(function (r) { if (r[0] < recentDay) first = Math.min(first, Date.parse(r[0] + 'T00:00:00Z') || Infinity); });
         return Math.min(t, first);
       }, Infinity);
       // A node that joined later has fewer days: each day's fullest rollup, from any node.

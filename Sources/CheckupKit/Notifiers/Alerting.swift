@@ -186,23 +186,25 @@ public struct AlertingNotifier: Notifier {
             return (alerts, before)
         }
         guard !alerts.isEmpty else { return }
-        var sending: [Alert] = [], claimed: [String] = []
-        for alert in alerts {
-            guard let claims else { sending.append(alert); continue }
-            // The window before too: another node may have seen the change just before it began.
-            let key = alert.claimKey(window: claimWindow, at: now)
-            let earlier = alert.claimKey(window: claimWindow, at: now - claimWindow.nanoseconds)
-            var holder = try await claims.holder(earlier)
-            if holder == nil { holder = try await claims.claim(key, by: origin, fallback: fallbackSender) }
-            if let holder {
-                log.write("\(typeName): \(alert.headline) was sent by \(holder)")
-                continue
-            }
-            sending.append(alert)
-            claimed.append(key)
-        }
-        guard !sending.isEmpty else { return }
+        var claimed: [String] = []
         do {
+            var sending: [Alert] = []
+            for alert in alerts {
+                guard let claims else { sending.append(alert); continue }
+                // A change is keyed by when it began (a reminder by when it is due), in windows;
+                // the window before counts too: another node may have seen it just before.
+                let at = alert.kind == .reminder ? now : alert.since
+                let key = alert.claimKey(window: claimWindow, at: at)
+                var holder = try await claims.holder(alert.claimKey(window: claimWindow, at: at - claimWindow.nanoseconds))
+                if holder == nil { holder = try await claims.claim(key, by: origin, fallback: fallbackSender) }
+                if let holder, holder != origin {  // our own claim is ours to send (a retried write)
+                    log.write("\(typeName): \(alert.headline) was sent by \(holder)")
+                    continue
+                }
+                sending.append(alert)
+                claimed.append(key)
+            }
+            guard !sending.isEmpty else { return }
             try await sender.send(sending)
             // Alerts are rare: the sender of one also clears claims older than a day.
             if !claimed.isEmpty { try? await claims?.expire(olderThan: .seconds(86_400), now: now) }

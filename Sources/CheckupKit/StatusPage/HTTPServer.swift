@@ -97,15 +97,16 @@ final class HTTPServer: Sendable {
         thread.start()
     }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. The socket is only shut down here (which wakes a blocked
+    /// `accept`); the accept loop closes it, so its number cannot be reused under the loop.
     func stop() {
         if !stopped.exchange(true, ordering: .sequentiallyConsistent) {
             shutdown(listener, Int32(SHUT_RDWR))
-            close(listener)
         }
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !stopped.load(ordering: .relaxed) {
             let fd = accept(listener, nil, nil)
             if fd < 0 {

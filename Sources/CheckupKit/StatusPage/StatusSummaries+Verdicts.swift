@@ -7,8 +7,11 @@ import Foundation
 public struct RoundVerdicts: Sendable, Equatable {
     /// Every endpoint's verdict this round.
     public var verdicts: [CheckResult] = []
-    /// The verdicts as notifiers hear them (`Verdict.forAlerts`: a partial outage is up).
+    /// The verdicts as notifiers hear them (`Verdict.forAlerts`: a partial outage is up; an
+    /// endpoint nobody fresh could judge is left out).
     public var alerting: [CheckResult] = []
+    /// Whether the store has other origins: then notifiers hear `alerting`, never this node alone.
+    public var isShared = false
     /// The verdicts whose state differs from this node's verdict before.
     public var changed: [CheckResult] = []
     /// The alphabetically first origin that voted: who sends alerts where claims cannot settle it.
@@ -36,7 +39,7 @@ extension StatusSummaries {
             for origin in origins {
                 group.addTask {
                     let key = LatestRound.key(for: origin)
-                    guard let (data, _) = try await storage.readSummaryObject(key) else { return nil }
+                    guard let (data, _) = try? await storage.readSummaryObject(key) else { return nil }
                     return try? LatestRound(jsonData: data, name: key)
                 }
             }
@@ -56,7 +59,9 @@ extension StatusSummaries {
         let thresholds = Dictionary(results.map { ($0.title + "\n" + $0.endpoint, $0.threshold) }, uniquingKeysWith: { $1 })
         return own.results.map { entry in
             let votes = voters.compactMap { round -> Vote? in
-                guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }) else { return nil }
+                // An origin that could not judge (unknown) does not vote.
+                guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }),
+                      mine.state != .unknown else { return nil }
                 return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: round.time, reason: mine.reason)
             }
             let verdict = Verdict.decide(votes, quorum: quorums[entry.title] ?? quorum, title: entry.title, endpoint: entry.endpoint,

@@ -88,7 +88,9 @@ public struct StatusSummaries: Sendable {
         }
         if !listed.contains(origin) { try await register() }
         return RoundVerdicts(verdicts: decided.map(\.result),
-                             alerting: decided.map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorums[$0.result.title] ?? quorum) },
+                             alerting: decided.filter { $0.result.status != .unknown }
+                                 .map { Verdict.forAlerts($0.result, votes: $0.votes, quorum: quorums[$0.result.title] ?? quorum) },
+                             isShared: !decided.isEmpty,
                              changed: changed,
                              firstVoter: decided.flatMap { $0.votes.map(\.origin) }.min() ?? "")
     }
@@ -149,9 +151,20 @@ public struct StatusSummaries: Sendable {
             guard var summary = summaries[name] else { continue }
             summary.add([], now: now)
             let key = Self.key(for: name)
-            summary.location = name == origin && !location.isEmpty ? location : await storedLocation(key)
-            let data = summary.jsonData()
-            try await modify(key) { _ in data }
+            let ownLocation = name == origin ? location : ""
+            let rebuilt = summary
+            // What check files cannot tell is kept from the stored summary: where the node is,
+            // why it abstains, and its verdicts (a node's view at its rounds).
+            summary = try await modify(key) { data throws(CheckupError) -> (Data, StatusSummary) in
+                var merged = rebuilt
+                if let data, let stored = try? StatusSummary(jsonData: data, name: key) {
+                    merged.location = stored.location
+                    merged.abstain = stored.abstain
+                    merged.verdicts = stored.verdicts
+                }
+                if !ownLocation.isEmpty { merged.location = ownLocation }
+                return (merged.jsonData(), merged)
+            }
             written.append(summary)
         }
         let rebuilt = Array(summaries.keys)
@@ -160,12 +173,6 @@ public struct StatusSummaries: Sendable {
             return Self.manifestData(Array(Set(listed + rebuilt)))
         }
         return written
-    }
-
-    /// The `location` of the summary stored under `key`; empty when there is none or it is unreadable.
-    private func storedLocation(_ key: String) async -> String {
-        guard let stored = try? await storage.readSummaryObject(key) else { return "" }
-        return (try? StatusSummary(jsonData: stored.data, name: key))?.location ?? ""
     }
 
     /// Adds this node to the manifest when it is missing.
