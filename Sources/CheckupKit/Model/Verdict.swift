@@ -34,6 +34,9 @@ public enum Verdict {
     /// The default quorum for `voters` voters: a majority.
     public static func majority(of voters: Int) -> Int { voters / 2 + 1 }
 
+    /// How many of `voters` must say down: `quorum` (0: a majority), at most all of them.
+    static func needed(_ voters: Int, quorum: Int) -> Int { min(voters, quorum > 0 ? quorum : majority(of: voters)) }
+
     /// The verdict of `votes` (one per origin) under `quorum` (0: a majority), as a result for
     /// `title`/`endpoint` at `time` (Unix nanoseconds): its RTT is the voters' median, its
     /// notice says who disagrees.
@@ -41,7 +44,7 @@ public enum Verdict {
                               threshold: Duration = .zero, time: Int64) -> CheckResult {
         var result = CheckResult(title: title, endpoint: endpoint, timestamp: time, threshold: threshold)
         guard !votes.isEmpty else { return result }  // unknown: nobody fresh checked it
-        let needed = min(votes.count, quorum > 0 ? quorum : majority(of: votes.count))
+        let needed = needed(votes.count, quorum: quorum)
         let sorted = votes.sorted { $0.origin < $1.origin }
         let down = sorted.filter { $0.state == .down }
         let rtt = Quantile.median(sorted.filter { $0.state != .down }.map(\.rtt)) ?? 0
@@ -67,7 +70,7 @@ public enum Verdict {
     /// verdict shows as degraded, but alerts hear it as up: one place's trouble never pages.
     public static func isPartialOutage(_ votes: [Vote], quorum: Int = 0) -> Bool {
         let down = votes.filter { $0.state == .down }.count
-        return down > 0 && down < min(votes.count, quorum > 0 ? quorum : majority(of: votes.count))
+        return down > 0 && down < needed(votes.count, quorum: quorum)
     }
 
     /// The verdict as notifiers hear it: a partial outage is healthy, its notice kept.

@@ -90,10 +90,16 @@ struct S3Claims: AlertClaims {
 }
 
 extension Alert {
+    /// A short stable name of the alert's endpoint (16 hex digits of the SHA-256 of its title and
+    /// address): the webhook's `id` and the claims' keys.
+    var endpointID: String {
+        String(Digest.hex(Digest.sha256(Array((result.title + "\u{1F}" + result.endpoint).utf8))).prefix(16))
+    }
+
     /// The claim key of this alert: its endpoint, kind and state, and the window of `window` it
     /// falls in, so nodes that see the same change within one window claim the same key.
     func claimKey(window: Duration, at now: Int64) -> String {
-        let endpoint = Digest.hex(Digest.sha256(Array((result.title + "\u{1F}" + result.endpoint).utf8))).prefix(16)
+        let endpoint = endpointID
         let span = max(1, window.nanoseconds)
         return "\(endpoint)-\(kind.rawValue)-\(result.status)-\(now / span).claim"
     }

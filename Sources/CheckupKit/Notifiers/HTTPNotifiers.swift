@@ -200,7 +200,7 @@ public struct WebhookSender: AlertSender, Equatable {
             "headline": alert.headline, "text": alert.text, "status_page": alert.statusPageURL,
             "severity": severity, "pagerduty_action": alert.kind == .resolved ? "resolve" : "trigger",
             "priority": alert.kind == .resolved ? "3" : alert.result.status == .degraded ? "4" : "5",
-            "id": "checkup-" + Digest.hex(Digest.sha256(Array((alert.result.title + "\u{1F}" + alert.result.endpoint).utf8))).prefix(16),
+            "id": "checkup-" + alert.endpointID,
         ]
     }
 
