@@ -16,7 +16,7 @@ public protocol AlertClaims: Sendable {
     func expire(olderThan age: Duration, now: Int64) async throws
 }
 
-/// Claims as files in a folder, created with `O_CREAT | O_EXCL`.
+/// Claims as files in a folder, created with `link`, which fails when the name exists.
 public struct FileClaims: AlertClaims {
     /// The folder.
     public var directory: String
@@ -27,15 +27,15 @@ public struct FileClaims: AlertClaims {
     public func claim(_ key: String, by origin: String, fallback: String) async throws -> String? {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/" + key
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 {
+        // Written whole to a temporary file, then linked: link fails with EEXIST when the key is
+        // taken, and a reader never sees a claim without its origin.
+        let temp = try AtomicFile.writeTemporary(Data(origin.utf8), in: directory)
+        defer { unlink(temp) }
+        if link(temp, path) != 0 {
             guard errno == EEXIST else { throw AtomicFile.failure("claiming \(path)", errno) }
             return String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
         }
-        defer { close(fd) }
-        let bytes = Array(origin.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
+        AtomicFile.syncFolder(directory)
         return nil
     }
 
