@@ -8,6 +8,9 @@ that started it ends, however it ends). Routes:
   /slow/<ms>        waits <ms> milliseconds, then 200
   /hang             accepts and never answers
   /echo             200 with the request's header lines as the body
+  /endless          200, then a body that trickles a byte every 50 ms and never ends
+  /bigheader/<kb>   200 with one header field of <kb> KiB
+  /reason           500 whose reason phrase carries terminal escape sequences
   /hit/<key>        200, and records the time of the hit under <key>
   /hits/<key>       200 with the recorded hit times (seconds, one per line)
   POST /hook/<key>  records the request (headers and body) under <key>; 200 (or 204 for
@@ -56,6 +59,25 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, b"slow but up\n")
         if parts[0] == "hang":
             time.sleep(3600)
+            return
+        if parts[0] == "endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                return
+        if parts[0] == "bigheader" and len(parts) == 2:
+            return self.reply(200, b"big\n", [("X-Big", "b" * (int(parts[1]) * 1024))])
+        if parts[0] == "reason":
+            self.send_response(500, "Oops\x1b]0;pwned\x07\x1b[2K")
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
             return
         if parts[0] == "echo":
             lines = "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())

@@ -13,10 +13,12 @@ struct TransferRequest: Sendable {
     var timeout: Duration = .seconds(10)
     /// Limit for connecting (`CURLOPT_CONNECTTIMEOUT_MS`); nil means the whole timeout.
     var connectTimeout: Duration? = nil
-    /// Keep the response body; otherwise it is read and dropped.
+    /// Keep the response body (at most `maxBodyBytes`); otherwise an HTTP transfer ends when the
+    /// final response's headers have arrived, and its body is never read.
     var captureBody = false
-    /// A larger body fails the transfer rather than filling memory.
-    var maxBodyBytes = 16 << 20
+    /// A larger body fails the transfer rather than filling memory (16 MiB, in the README).
+    var maxBodyBytes = TransferRequest.defaultMaxBodyBytes
+    static let defaultMaxBodyBytes = 16 << 20
     /// Protocols the URL may use (`CURLOPT_PROTOCOLS_STR`).
     var protocols = "http,https"  // "smtp,smtps" for mail
     var tlsSkipVerify = false
@@ -129,6 +131,8 @@ final class CurlEngine: Sendable {
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         var body: [UInt8] = []
         var bodyTooLarge = false
+        /// The transfer was ended on purpose once the headers were in (nothing needs the body).
+        var stoppedAfterHeaders = false
         var statusLine = ""
         var headers: [(name: String, value: String)] = []
         /// C strings libcurl keeps pointers to until the handle is freed.
@@ -308,6 +312,13 @@ final class CurlEngine: Sendable {
         check(ccurl_setopt_header_function(easy) { data, size, count, context in
             let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
             let n = size * count
+            if let data, n <= 2, !transfer.request.captureBody, transfer.statusLine.hasPrefix("HTTP/"),
+               let code = transfer.statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), code >= 200 {
+                // The blank line after a final response's fields: nobody needs the body, so the
+                // transfer ends here (an endless or huge body is never read).
+                transfer.stoppedAfterHeaders = true
+                return 0  // makes libcurl stop with CURLE_WRITE_ERROR, read as success in finish
+            }
             if let data, n >= 5 {
                 let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
                 if line.hasPrefix("HTTP/") {
@@ -340,11 +351,17 @@ final class CurlEngine: Sendable {
         }
         var status = 0
         ccurl_getinfo_long(t.easy, CURLINFO_RESPONSE_CODE, &status)
+        var code = code
+        if code == CURLE_WRITE_ERROR && t.stoppedAfterHeaders { code = CURLE_OK }
         var message = ""
         if code != CURLE_OK {
             message = String(cString: t.errorBuffer)
             if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
             if t.bodyTooLarge { message = "response body is larger than \(t.request.maxBodyBytes) bytes" }
+            // libcurl refuses a header line over CURL_MAX_HTTP_HEADER with "out of memory".
+            if code == CURLE_OUT_OF_MEMORY && t.request.protocols.hasPrefix("http") {
+                message = "a response header is larger than \(CURL_MAX_HTTP_HEADER / 1024) KiB"
+            }
         }
         var certificates: [String] = []
         if t.request.collectCertificates {
