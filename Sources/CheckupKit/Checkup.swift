@@ -41,6 +41,9 @@ public struct Checkup: Sendable {
     /// Checks of this node's own network (`canary`, checkup's extension), run with every stored
     /// round: while one is not healthy, this node's results are stored, marked, but do not vote.
     public var canary: [any Checker] = []
+    /// The longest one round's notifications may take, every notifier together: what is not
+    /// sent by then is tried again next round. Storing never waits for it.
+    public var notifyTimeout: Duration = .seconds(15)
     /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
     var interval: Duration = .zero
 
@@ -65,13 +68,19 @@ public struct Checkup: Sendable {
     }
 
     /// Runs every checker once, `concurrentChecks` at a time, and returns their results in the
-    /// order of `checkers`; then tells every notifier.
+    /// order of `checkers`; then tells every notifier (at most `notifyTimeout`).
     /// - Throws: `CheckupError` (`.config`) for a negative `concurrentChecks`, or (`.check`) with
     ///   the checkers' own errors joined by `"; "`.
     public func check() async throws -> [CheckResult] {
-        let results = try await runCheckers(checkers)
+        let results = try await runChecks()
         await notify(results)
         return results
+    }
+
+    /// Runs every checker once, as `check()` does, without telling the notifiers: for a caller
+    /// that stores or prints the results first and then calls `notify(_:)`.
+    public func runChecks() async throws -> [CheckResult] {
+        try await runCheckers(checkers)
     }
 
     /// Runs every checker once and returns their results, stamped with the timestamp and origin.
@@ -115,30 +124,6 @@ public struct Checkup: Sendable {
         return results
     }
 
-    /// Tells every notifier about `results`, all at once, so a slow receiver delays no other; a
-    /// failure is logged and stops nothing.
-    func notify(_ results: [CheckResult], fallbackSender: String = "") async {
-        let log = self.log
-        await withTaskGroup(of: Void.self) { group in
-            for var notifier in notifiers {
-                if var alerting = notifier as? AlertingNotifier {  // says there whose claim won
-                    alerting.log = log
-                    alerting.fallbackSender = fallbackSender
-                    notifier = alerting
-                }
-                group.addTask {
-                    do {
-                        try await notifier.notify(results)
-                    } catch is CancellationError {
-                        // Stopped (checkAndStoreEvery's stop()): its state was put back; next run sends.
-                    } catch {
-                        log.write("ERROR sending notifications for \(notifier.typeName): \(error)")
-                    }
-                }
-            }
-        }
-    }
-
     /// Checks, stores the results, tells every notifier, then runs the storage's maintenance if
     /// it has any. With other origins in the store, the notifiers hear the round's verdicts
     /// (decided by a quorum of the fresh origins; a partial outage counts as up) instead of this
@@ -148,6 +133,14 @@ public struct Checkup: Sendable {
     ///   when the task was cancelled before storing (a cancelled round is never stored).
     @discardableResult
     public func checkAndStore() async throws -> [CheckResult] {
+        let (results, round) = try await checkAndStoreRound()
+        await notify(round)
+        return results
+    }
+
+    /// `checkAndStore()` up to the notifications: what to tell the notifiers is handed back, so
+    /// that `checkAndStoreEvery` can send it while the next round runs.
+    func checkAndStoreRound() async throws -> (results: [CheckResult], notice: RoundNotice) {
         guard let storage else { throw CheckupError(.config, "no storage mechanism defined") }
         var results = try await runCheckers(checkers)
         // The canary's trouble is this node's own: its results are marked and do not vote. A
@@ -168,11 +161,10 @@ public struct Checkup: Sendable {
         }
         try Task.checkCancellation()
         let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
-        await notify(round.isShared ? round.alerting : results, fallbackSender: round.firstVoter)
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }
-        return results
+        return (results, RoundNotice(results: round.isShared ? round.alerting : results, fallbackSender: round.firstVoter))
     }
 
     /// Stores one round of results as a new check file and, when the storage keeps status
@@ -237,23 +229,37 @@ public struct Checkup: Sendable {
     public func checkAndStoreEvery<C: Clock>(_ interval: Duration, clock: C) -> CheckupSchedule where C.Duration == Duration {
         var checkup = self
         checkup.interval = interval
+        let notifying = checkup
+        let notices = NotificationQueue { notice in await notifying.notify(notice) }
         let task = Task {
             var next = clock.now
             while !Task.isCancelled {
                 do {
-                    try await checkup.checkAndStore()
+                    // The round never waits on a receiver: its notifications go out meanwhile.
+                    await notices.submit(try await checkup.checkAndStoreRound().notice)
                 } catch is CancellationError {
                     break
                 } catch {
                     checkup.log.write("\(error)")
                 }
-                next = next.advanced(by: interval)
-                let now = clock.now
-                while next < now { next = next.advanced(by: interval) }
+                next = Self.nextTick(after: next, now: clock.now, interval: interval)
                 do { try await clock.sleep(until: next, tolerance: nil) } catch { break }
             }
         }
-        return CheckupSchedule(task: task)
+        return CheckupSchedule(task: task, notices: notices)
+    }
+}
+
+extension Checkup {
+    /// The first tick `start + k × interval` (k ≥ 1) that is not before `now`: the ticks a long
+    /// round missed are skipped in one step, however short the interval.
+    static func nextTick<I: InstantProtocol>(after start: I, now: I, interval: Duration) -> I where I.Duration == Duration {
+        let next = start.advanced(by: interval)
+        guard interval > .zero, now > next else { return next }
+        let behind = next.duration(to: now)
+        // Whole intervals, by nanoseconds: Duration / Duration is a Double, too coarse for days of 1ns.
+        let missed = (behind.nanoseconds + interval.nanoseconds - 1) / interval.nanoseconds
+        return next.advanced(by: interval * missed)
     }
 }
 
@@ -267,13 +273,25 @@ private struct Outcome: Sendable {
 /// A running `checkAndStoreEvery` loop.
 public final class CheckupSchedule: Sendable {
     private let task: Task<Void, Never>
+    private let notices: NotificationQueue
 
-    init(task: Task<Void, Never>) { self.task = task }
+    init(task: Task<Void, Never>, notices: NotificationQueue) {
+        self.task = task
+        self.notices = notices
+    }
+
+    /// How long `wait()` lets notifications in flight finish after the loop ended.
+    public static let notificationGrace = Duration.seconds(1)
 
     /// Stops the loop. A round in progress is abandoned: its checks are cancelled and its
     /// results are not stored; a store already under way completes.
     public func stop() { task.cancel() }
 
-    /// Waits until the loop has ended (after `stop()`).
-    public func wait() async { await task.value }
+    /// Waits until the loop has ended (after `stop()`), and its notifications with it: those in
+    /// flight get `notificationGrace`, then are cancelled (what they did not send is put back,
+    /// so the next run sends it).
+    public func wait() async {
+        await task.value
+        await notices.finish(within: Self.notificationGrace)
+    }
 }

@@ -175,5 +175,9 @@ private func parseInterval(_ text: String) throws(CheckupError) -> Duration {
     guard interval > .zero else {
         throw CheckupError(.usage, "every: the interval must be more than zero, not \"\(text)\"")
     }
+    // Shorter ticks only pile up rounds that overrun them (a round takes its checks' time).
+    guard interval >= .seconds(1) else {
+        throw CheckupError(.usage, "every: \"\(text)\" is shorter than the shortest interval, 1s")
+    }
     return interval
 }

@@ -44,12 +44,14 @@ extension Invocation {
             try await checkup.checkAndStore()
             return 0
         }
-        let results = try await checkup.check()
+        let results = try await checkup.runChecks()
         let environment = ProcessInfo.processInfo.environment
         let colored = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         for result in results {
             print(result.description(colored: colored))
         }
+        fflush(nil)  // the results are out before any receiver is waited for
+        await checkup.notify(results)
         return results.allSatisfy { $0.status == .healthy } ? 0 : 1
     }
 
@@ -70,7 +72,7 @@ extension Invocation {
     private func message(about: String?, text: String) async throws {
         let checkup = try loadCheckup()
         _ = try requireStorage(checkup)
-        var results = try await checkup.check()
+        var results = try await checkup.runChecks()
         let index: Int
         if let about {
             guard let i = results.firstIndex(where: { $0.title.lowercased() == about.lowercased() }) else {
@@ -84,8 +86,10 @@ extension Invocation {
             index = 0
         }
         results[index].message = text
-        try await checkup.store(results)
+        try await checkup.store(results)  // stored first: a slow receiver never holds it up
         print("Message posted")
+        fflush(nil)
+        await checkup.notify(results)
     }
 
     /// `checkup serve`: serves the page and the readable store until SIGINT or SIGTERM.

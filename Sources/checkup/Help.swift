@@ -29,7 +29,8 @@ enum Help {
             \(usage("every"))
 
             INTERVAL is a duration such as 30s, 10m or 1h30m (units ns, us, ms, s, m, h), or one of
-            the shortcuts second, minute, hour, day (24h) and week (168h).
+            the shortcuts second, minute, hour, day (24h) and week (168h); at least 1s. A round
+            that overruns skips the ticks it missed.
 
             Examples:
               checkup every 10m

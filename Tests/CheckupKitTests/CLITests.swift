@@ -145,6 +145,8 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
         (["every", "0s"], #"checkup: every: the interval must be more than zero, not "0s""#),
         (["every", "10d"], #"checkup: every: "10d" is not an interval (use e.g. 30s, 10m, 1h30m, hour, day)"#),
         (["every", "--", "-1m"], #"checkup: every: the interval must be more than zero, not "-1m""#),
+        (["every", "1ns"], #"checkup: every: "1ns" is shorter than the shortest interval, 1s"#),
+        (["every", "999ms"], #"checkup: every: "999ms" is shorter than the shortest interval, 1s"#),
         (["every", "--store", "1m"], "checkup: unknown flag --store for checkup every"),
         (["-c"], "checkup: flag -c needs a value"),
         (["message"], "checkup: message needs exactly one TEXT argument (quote it)"),
@@ -216,24 +218,24 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
         defer { removeDirectory(dir) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: checkupBinary)
-        process.arguments = ["every", "300ms"]
+        process.arguments = ["every", "1s"]  // the shortest interval there is
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Four rounds, however long the machine takes for them; then the spacing tells the interval.
-        try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= 4 }
+        // Three rounds, however long the machine takes for them; then the spacing tells the interval.
+        try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= 3 }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         let files = checkFiles(dir + "/checks")
         let stamps = files.compactMap { Int64($0.prefix { $0.isNumber }) }.sorted()
-        #expect(files.count >= 4 && stamps.count == files.count)
-        // Round k starts at start + k × 300 ms: the last is stored at least (k × 300 ms less the
-        // first round's own time, well under 500 ms) after the first. A loop that did not wait fails.
+        #expect(files.count >= 3 && stamps.count == files.count)
+        // Round k starts at start + k × 1 s: the last is stored at least (k × 1 s less the first
+        // round's own time, well under 500 ms) after the first. A loop that did not wait fails.
         if let first = stamps.first, let last = stamps.last {
-            #expect(last - first >= Int64(stamps.count - 1) * 300_000_000 - 500_000_000, "\(stamps)")
+            #expect(last - first >= Int64(stamps.count - 1) * 1_000_000_000 - 500_000_000, "\(stamps)")
         }
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).isEmpty)
         let index = try JSONValue.parse(try #require(FileManager.default.contents(atPath: dir + "/checks/index.json")))
@@ -300,19 +302,20 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
     @Test func killingAStoringProcessNeverLeavesATruncatedFile() throws {
         let dir = try makeProject(checkers: upChecker)
         defer { removeDirectory(dir) }
-        for round in 0..<3 {
+        // `--store` processes killed at a different moment each: before, while and after storing.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<24 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: checkupBinary)
-            p.arguments = ["every", "1ms"]
+            p.arguments = ["--store"]
             p.currentDirectoryURL = URL(fileURLWithPath: dir)
             p.standardError = FileHandle.nullDevice
-            let before = checkFiles(dir + "/checks").count
             try p.run()
-            // Killed while it stores, after at least four more files, at a different moment each time.
-            try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= before + 4 + round }
+            usleep(UInt32.random(in: 20_000...200_000, using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
         }
+        for _ in 0..<11 { #expect(try runCLI(["--store"], in: dir).status == 0) }
         let files = checkFiles(dir + "/checks")
         #expect(files.count > 10)
         for name in files {

@@ -108,13 +108,6 @@ final class RecordingNotifier: Notifier, Sendable {
         #expect(lines.withLock { $0 } == ["ERROR sending notifications for recording: receiver said no"])
     }
 
-    /// Waits (up to 20 s, so a loaded machine cannot fail the test) until `condition` holds.
-    func waitUntil(_ condition: () -> Bool) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(20)
-        while !condition() && clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-    }
-
     @Test func checkAndStoreEveryRunsAtOnceWithoutWaitingForTheFirstInterval() async throws {
         let storage = MemoryStorage()
         let checkup = Checkup(checkers: [CountingChecker(name: "a", gauge: Gauge(), delay: .zero)], storage: storage)
@@ -178,5 +171,18 @@ final class RecordingNotifier: Notifier, Sendable {
         await schedule.wait()
         #expect(clock.now - start < .seconds(5))
         #expect(storage.rounds.isEmpty)
+    }
+
+    @Test func missedTicksAreSkippedInOneStepHoweverShortTheInterval() {
+        typealias I = ManualClock.Instant
+        let start = I(offset: .zero)
+        // On time: the next tick.
+        #expect(Checkup.nextTick(after: start, now: I(offset: .milliseconds(5)), interval: .milliseconds(10)).offset == .milliseconds(10))
+        // A round of 25 ms on 10 ms ticks: 10 and 20 are gone, 30 is next; exactly on a tick stays.
+        #expect(Checkup.nextTick(after: start, now: I(offset: .milliseconds(25)), interval: .milliseconds(10)).offset == .milliseconds(30))
+        #expect(Checkup.nextTick(after: start, now: I(offset: .milliseconds(30)), interval: .milliseconds(10)).offset == .milliseconds(30))
+        // 1 ns ticks a day behind: one step (the loop took 62 s of CPU to catch up one tick at a time).
+        let day = Duration.seconds(86_400)
+        #expect(Checkup.nextTick(after: start, now: I(offset: day + .nanoseconds(1)), interval: .nanoseconds(1)).offset == day + .nanoseconds(1))
     }
 }

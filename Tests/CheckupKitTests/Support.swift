@@ -140,3 +140,11 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
         }
     }
 }
+
+/// Waits (up to 20 s, so a loaded machine cannot fail the test) until `condition` holds; the
+/// caller then checks it.
+func waitUntil(_ condition: () -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(20)
+    while !condition() && clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+}

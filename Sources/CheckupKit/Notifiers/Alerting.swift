@@ -71,6 +71,14 @@ public protocol AlertSender: Sendable {
     var typeName: String { get }
     /// Sends the alerts of one round (never called with none).
     func send(_ alerts: [Alert]) async throws
+    /// Whether one message carries all of a round's alerts (mail, Pushover). Otherwise each
+    /// alert is a message of its own, and `send` gets one alert at a time, all at once.
+    var batchesAlerts: Bool { get }
+}
+
+extension AlertSender {
+    /// One message per alert, unless the sender says otherwise.
+    public var batchesAlerts: Bool { false }
 }
 
 /// A first-in, first-out lock for async code: the notifiers' state updates take turns.
@@ -166,7 +174,9 @@ public struct AlertingNotifier: Notifier {
     public func notify(_ results: [CheckResult]) async throws {
         if mode == .always {
             let alerts = results.filter { !$0.healthy }.map { Alert(kind: .problem, result: $0, since: $0.timestamp, statusPageURL: statusPageURL) }
-            if !alerts.isEmpty { try await sender.send(alerts) }
+            guard !alerts.isEmpty else { return }
+            let messages = sender.batchesAlerts ? [alerts] : alerts.map { [$0] }
+            try Self.report(await deliver(messages), of: messages.count)
             return
         }
         // Notifiers run concurrently and may share one store: read-modify-write under a lock,
@@ -186,11 +196,12 @@ public struct AlertingNotifier: Notifier {
             return (alerts, before)
         }
         guard !alerts.isEmpty else { return }
-        var claimed: [String] = []
+        var sending: [(alert: Alert, claim: String?)] = []
+        var next = 0  // the first alert not yet claimed
         do {
-            var sending: [Alert] = []
             for alert in alerts {
-                guard let claims else { sending.append(alert); continue }
+                next += 1
+                guard let claims else { sending.append((alert, nil)); continue }
                 // A change is keyed by when it began (a reminder by when it is due), in windows;
                 // the window before counts too: another node may have seen it just before.
                 let at = alert.kind == .reminder ? now : alert.since
@@ -201,30 +212,78 @@ public struct AlertingNotifier: Notifier {
                     log.write("\(typeName): \(alert.headline) was sent by \(holder)")
                     continue
                 }
-                sending.append(alert)
-                claimed.append(key)
+                sending.append((alert, key))
             }
-            guard !sending.isEmpty else { return }
-            try await sender.send(sending)
-            // Alerts are rare: the sender of one also clears claims older than a day.
-            if !claimed.isEmpty { try? await claims?.expire(olderThan: .seconds(86_400), now: now) }
         } catch {
-            for key in claimed { try? await claims?.release(key) }
-            try? await StateLock.shared.run {
-                var all = try await loadState()
-                all[stateKey] = before
-                try await saveState(all)
-            }
+            await putBack(sending + alerts[(next - 1)...].map { ($0, nil) }, before: before)
             throw error
         }
+        guard !sending.isEmpty else { return }
+        // Each message on its own, all at once: a slow receiver holds up no other alert, and a
+        // failure puts back only what it did not send.
+        let messages = sender.batchesAlerts ? [sending] : sending.map { [$0] }
+        let failures = await deliver(messages.map { $0.map(\.alert) })
+        if failures.count < messages.count, sending.contains(where: { $0.claim != nil }) {
+            // Alerts are rare: the sender of one also clears claims older than a day.
+            try? await claims?.expire(olderThan: .seconds(86_400), now: now)
+        }
+        guard !failures.isEmpty else { return }
+        await putBack(failures.flatMap { messages[$0.index] }, before: before)
+        try Self.report(failures, of: messages.count)
     }
+
+    /// Sends `messages` all at once and returns the ones that failed, by index, in order.
+    private func deliver(_ messages: [[Alert]]) async -> [(index: Int, error: any Error)] {
+        let sender = self.sender
+        return await withTaskGroup(of: (Int, (any Error)?).self) { group in
+            for (i, message) in messages.enumerated() {
+                group.addTask {
+                    do { try await sender.send(message); return (i, nil) } catch { return (i, error) }
+                }
+            }
+            var failures: [(index: Int, error: any Error)] = []
+            for await (i, error) in group { if let error { failures.append((i, error)) } }
+            return failures.sorted { $0.index < $1.index }
+        }
+    }
+
+    /// Throws for failed messages: cancellation as such, else the first error, with how many failed.
+    private static func report(_ failures: [(index: Int, error: any Error)], of count: Int) throws {
+        guard let first = failures.first?.error else { return }
+        if failures.contains(where: { $0.error is CancellationError }) { throw CancellationError() }
+        if count == 1 { throw first }
+        throw CheckupError(.service, "\(first) (\(failures.count) of \(count) messages not sent)")
+    }
+
+    /// Undoes what this round said about the endpoints of `unsent`: their claims are released and
+    /// their state is put back to `before`, so the next round tries them again. It runs to the
+    /// end even when the round is being cancelled (a deadline, SIGTERM).
+    private func putBack(_ unsent: [(alert: Alert, claim: String?)], before: [String: EndpointState]?) async {
+        let claims = self.claims, stateKey = self.stateKey, notifier = self
+        await Task {
+            for case let key? in unsent.map(\.claim) { try? await claims?.release(key) }
+            try? await StateLock.shared.run {
+                var all = try await notifier.loadState()
+                var mine = all[stateKey] ?? [:]
+                for (alert, _) in unsent {
+                    let key = Self.stateKey(of: alert.result)
+                    mine[key] = before?[key]
+                }
+                all[stateKey] = mine
+                try await notifier.saveState(all)
+            }
+        }.value
+    }
+
+    /// Where one endpoint's state is kept in a notifier's part of the state.
+    static func stateKey(of result: CheckResult) -> String { result.title + "\u{1F}" + result.endpoint }
 
     /// The state machine, pure: updates `states` with one round and returns what to say.
     static func step(_ states: inout [String: EndpointState], results: [CheckResult], now: Int64, failureThreshold: Int,
                      successThreshold: Int, remindEvery: Duration, statusPageURL: String) -> [Alert] {
         var alerts: [Alert] = []
         for result in results {
-            let key = result.title + "\u{1F}" + result.endpoint
+            let key = stateKey(of: result)
             var s = states[key] ?? EndpointState()
             if result.healthy {
                 if s.bad > 0 || s.alerted == nil && s.since == 0 { s.since = result.timestamp }

@@ -99,6 +99,8 @@ public struct DiscordSender: AlertSender, Equatable {
 /// checkup's `api_base`): one message per round listing every alert, text and HTML.
 public struct MailgunSender: AlertSender, Equatable {
     public var typeName: String { "mailgun" }
+    /// One message per round lists every alert.
+    public var batchesAlerts: Bool { true }
     public var from: String
     public var to: [String]
     public var subject: String
@@ -131,6 +133,8 @@ public struct MailgunSender: AlertSender, Equatable {
 /// one message per round.
 public struct PushoverSender: AlertSender, Equatable {
     public var typeName: String { "pushover" }
+    /// One message per round lists every alert.
+    public var batchesAlerts: Bool { true }
     /// The application token (a secret).
     public var token: String
     /// The user or group key.

@@ -7,6 +7,8 @@ import Foundation
 /// and `smtp.tls_ca_file`): one message per round listing every alert, as text and HTML.
 public struct MailSender: AlertSender, Equatable {
     public var typeName: String { "mail" }
+    /// One message per round lists every alert.
+    public var batchesAlerts: Bool { true }
     /// The sender, `Name <address>` or a bare address.
     public var from: String
     /// The recipients.

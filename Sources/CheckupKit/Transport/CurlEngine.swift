@@ -312,7 +312,7 @@ final class CurlEngine: Sendable {
         check(ccurl_setopt_header_function(easy) { data, size, count, context in
             let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
             let n = size * count
-            if let data, n <= 2, !transfer.request.captureBody, transfer.statusLine.hasPrefix("HTTP/"),
+            if data != nil, n <= 2, !transfer.request.captureBody, transfer.statusLine.hasPrefix("HTTP/"),
                let code = transfer.statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), code >= 200 {
                 // The blank line after a final response's fields: nobody needs the body, so the
                 // transfer ends here (an endless or huge body is never read).
