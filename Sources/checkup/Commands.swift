@@ -204,9 +204,9 @@ private final class TerminationSignal: @unchecked Sendable {  // set up once, th
     }
 }
 
-/// Writes one line to standard error.
+/// Writes one line to standard error, its control characters escaped (errors quote peers).
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalSafe(line) + "\n").utf8))
 }
 
 /// A log line as Go's `log` package writes it: `2006/01/02 15:04:05 message`.

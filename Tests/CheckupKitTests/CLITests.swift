@@ -196,6 +196,23 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
         #expect(bad.stdout.contains("response status 503 Service Unavailable}]\n Assessment: down\n"))
     }
 
+    @Test func aPeersEscapeSequencesNeverReachTheTerminalRaw() throws {
+        // The reason phrase is "Oops ESC]0;pwned BEL ESC[2K": a window title and a line erase.
+        let checker = #"[{"type":"http","endpoint_name":"Evil","endpoint_url":"\#(peerURL("/reason"))"}]"#
+        let dir = try makeProject(checkers: checker)
+        defer { removeDirectory(dir) }
+        let plain = try runCLI([], in: dir)
+        #expect(plain.status == 1)
+        #expect(!plain.stdout.contains("\u{1B}") && !plain.stdout.contains("\u{07}"))
+        #expect(plain.stdout.contains(#"response status 500 Oops\x1b]0;pwned\x07\x1b[2K}"#), "\(plain.stdout)")
+        // And in a log line: a notifier whose receiver answers with that reason.
+        let config = #"{"checkers":\#(checker),"storage":{"type":"fs","dir":"checks"},"notifiers":[{"type":"webhook","url":"\#(peerURL("/reason"))"}]}"#
+        try config.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let stored = try runCLI(["--store"], in: dir)
+        #expect(stored.status == 0)
+        #expect(!stored.stderr.contains("\u{1B}") && stored.stderr.contains(#"Oops\x1b]0;pwned\x07\x1b[2K"#), "\(stored.stderr)")
+    }
+
     @Test func storeWritesFilesSilentlyWhateverTheHealth() throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }

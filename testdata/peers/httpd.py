@@ -10,7 +10,7 @@ that started it ends, however it ends). Routes:
   /echo             200 with the request's header lines as the body
   /endless          200, then a body that trickles a byte every 50 ms and never ends
   /bigheader/<kb>   200 with one header field of <kb> KiB
-  /reason           500 whose reason phrase carries terminal escape sequences
+  /reason           500 whose reason phrase carries terminal escape sequences (GET or POST)
   /hit/<key>        200, and records the time of the hit under <key>
   /hits/<key>       200 with the recorded hit times (seconds, one per line)
   POST /hook/<key>  records the request (headers and body) under <key>; 200 (or 204 for
@@ -103,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = path.strip("/").split("/")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace")
+        if parts[0] == "reason":
+            return self.do_GET()
         if parts[0] != "hook" or len(parts) < 2:
             return self.reply(404, b"not found\n")
         if parts[-1] == "hang":

@@ -95,9 +95,10 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
     /// The printed form; with `colored`, the Assessment line is green, yellow or red by status.
     public func description(colored: Bool) -> String {
         let s = stats
-        let all = times.map { "{\($0.rtt.goDescription) \($0.error ?? "")}" }.joined(separator: " ")
+        // Titles, endpoints and errors may carry a peer's words: never raw control characters.
+        let all = times.map { "{\($0.rtt.goDescription) \(terminalSafe($0.error ?? ""))}" }.joined(separator: " ")
         var text = """
-            == \(title) - \(endpoint)
+            == \(terminalSafe(title)) - \(terminalSafe(endpoint))
               Threshold: \(threshold.goDescription)
                     Max: \(s.max.goDescription)
                     Min: \(s.min.goDescription)

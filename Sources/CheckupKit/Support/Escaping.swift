@@ -29,3 +29,25 @@ func escapeMarkup(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }
+
+/// `text` safe to write to a terminal or a log line: control characters (C0, DEL and C1, also
+/// newlines and tabs) become visible escapes such as `\x1b`, so that text from the network can
+/// neither move the cursor, retitle the window nor forge a line.
+public func terminalSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            out.append(contentsOf: "\\x".unicodeScalars)
+            let hex = String(scalar.value, radix: 16)
+            out.append(contentsOf: ((hex.count < 2 ? "0" : "") + hex).unicodeScalars)
+        } else {
+            out.append(scalar)
+        }
+    }
+    return String(out)
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+}
