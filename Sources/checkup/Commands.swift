@@ -126,7 +126,11 @@ extension Invocation {
         guard let reader = try requireStorage(checkup) as? any StorageReader, let summaries = checkup.summaries else {
             throw CheckupError(.config, "configured storage type does not keep status summaries")
         }
-        for summary in try await summaries.rebuild(from: reader) {
+        let (rebuilt, skipped) = try await summaries.rebuildReporting(from: reader)
+        for (_, reason) in skipped {
+            printError("checkup: summarize: skipped \(reason)")
+        }
+        for summary in rebuilt {
             let endpoints = summary.endpoints.count
             let results = summary.endpoints.reduce(0) { $0 + $1.days.reduce(0) { $0 + $1.count } }
             print("Rebuilt \(StatusSummaries.key(for: summary.origin)): \(endpoints) endpoint\(endpoints == 1 ? "" : "s"), \(results) result\(results == 1 ? "" : "s") in the last \(StatusSummary.retentionDays) days")

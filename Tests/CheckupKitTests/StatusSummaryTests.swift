@@ -251,6 +251,29 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(rebuilt == [StatusSummary(origin: "a", rebuildingFrom: Array(rounds.joined()), now: now)])
     }
 
+    @Test func rebuildSkipsAndNamesABadFileAndReadsFilesTheIndexLacks() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let now = CheckResult.now()
+        let rounds = historyResults(days: 1, end: now / 1_000_000 - 60_000).prefix(4)
+        var names: [String] = []
+        for round in rounds.prefix(3) { names.append(try storage.storeFile(round)) }
+        // One file the index never heard of, and one cut off in the middle.
+        let stamp = rounds.last!.map(\.timestamp).max()!
+        let unindexed = "\(stamp)-check.json"
+        try CheckResult.checkFileData(Array(rounds.last!)).write(to: URL(fileURLWithPath: dir + "/checks/" + unindexed))
+        #expect(try await storage.index()[unindexed] == nil)
+        let whole = try #require(FileManager.default.contents(atPath: dir + "/checks/" + names[1]))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: dir + "/checks/" + names[1]))
+
+        let (rebuilt, skipped) = try await StatusSummaries(storage: storage, origin: "a").rebuildReporting(from: storage, now: now)
+        #expect(skipped.map(\.name) == [names[1]])
+        #expect(skipped.first?.reason.hasPrefix(dir + "/checks/" + names[1] + ": ") == true, "\(skipped)")
+        let counted = [rounds[rounds.startIndex], rounds[rounds.startIndex + 2], rounds[rounds.startIndex + 3]]
+        #expect(rebuilt == [StatusSummary(origin: "a", rebuildingFrom: Array(counted.joined()), now: now)])
+    }
+
     @Test(arguments: ["501", "412"])
     func aStoreWithoutConditionalWritesStillGetsEveryRoundAndSummary(mode: String) async throws {
         // moto behind a proxy that answers every conditional PutObject with 501 NotImplemented,

@@ -108,18 +108,31 @@ public struct StatusSummaries: Sendable {
         return try Self.manifestOrigins(data)
     }
 
-    /// Rebuilds the summaries from every check file of `reader`, one per origin: a result counts
-    /// for the origin it carries, and one without (the original's check files, or checkup's
-    /// before results carried their origin) for this node. A summary whose origin has no check
-    /// file is left as it is; every rebuilt one keeps its `location`. Returns the summaries
-    /// written, by origin, this node's always among them.
+    /// `rebuildReporting(from:now:concurrency:)`'s summaries, for a caller that needs no report
+    /// of the files skipped.
     @discardableResult
     public func rebuild(from reader: any StorageReader, now: Int64 = CheckResult.now(),
                         concurrency: Int = 16) async throws -> [StatusSummary] {
+        try await rebuildReporting(from: reader, now: now, concurrency: concurrency).summaries
+    }
+
+    /// Rebuilds the summaries from every check file of `reader` (all it holds, not only those its
+    /// index lists), one per origin: a result counts for the origin it carries, and one without
+    /// (the original's check files, or checkup's before results carried their origin) for this
+    /// node. A summary whose origin has no check file is left as it is; every rebuilt one keeps
+    /// its `location`. A check file that does not parse (or, in a directory, cannot be read) is
+    /// skipped and reported; any other failure, such as an unreachable bucket, stops the rebuild
+    /// before anything is written.
+    /// - Returns: the summaries written, by origin, this node's always among them, and the files skipped.
+    @discardableResult
+    public func rebuildReporting(from reader: any StorageReader, now: Int64 = CheckResult.now(), concurrency: Int = 16)
+        async throws -> (summaries: [StatusSummary], skipped: [(name: String, reason: String)]) {
         // Oldest first, a window of files at a time, each added as of its own newest result: as
         // the nodes would have added them live, so memory stays bounded by one window and every
         // finished day is rolled up from all of its results.
-        let names = try await reader.index().keys.sorted {
+        let local = reader is FileSystemStorage
+        var skipped: [(name: String, reason: String)] = []
+        let names = try await reader.allCheckFiles().keys.sorted {
             (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
         }
         var summaries = [origin: StatusSummary(origin: origin)]
@@ -133,10 +146,25 @@ public struct StatusSummaries: Sendable {
                 func fetchNext() {
                     let name = window[next]
                     next += 1
-                    group.addTask { try await reader.fetch(name) }
+                    group.addTask {
+                        do {
+                            return try await reader.fetch(name)
+                        } catch let error as CheckupError where error.code == .format || local && error.code == .storage {
+                            throw SkippedFile(name: name, reason: error.message.contains(name) ? error.message : "\(name): \(error.message)")
+                        }
+                    }
                 }
                 while next < min(concurrency, window.count) { fetchNext() }
-                while let batch = try await group.next() {
+                while true {
+                    let batch: [CheckResult]
+                    do {
+                        guard let fetched = try await group.next() else { break }
+                        batch = fetched
+                    } catch let skip as SkippedFile {
+                        skipped.append((skip.name, skip.reason))
+                        if next < window.count { fetchNext() }
+                        continue
+                    }
                     for result in batch { byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result) }
                     if next < window.count { fetchNext() }
                 }
@@ -172,7 +200,7 @@ public struct StatusSummaries: Sendable {
             let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
             return Self.manifestData(Array(Set(listed + rebuilt)))
         }
-        return written
+        return (written, skipped.sorted { $0.name < $1.name })
     }
 
     /// Adds this node to the manifest when it is missing.
@@ -218,4 +246,10 @@ public struct StatusSummaries: Sendable {
         }
         return items.compactMap(\.stringValue)
     }
+}
+
+/// A check file `rebuildReporting` leaves out, carried out of its task group; `reason` names it.
+private struct SkippedFile: Error {
+    var name: String
+    var reason: String
 }

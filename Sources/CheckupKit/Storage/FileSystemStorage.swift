@@ -95,6 +95,16 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
         try readIndex()
     }
 
+    /// The index, with every check file in the directory it lacks (time from the file's name),
+    /// less the entries whose file is gone.
+    public func allCheckFiles() async throws -> [String: Int64] {
+        var files = (try? readIndex()) ?? [:]
+        let present = Set(try listDirectory().filter(Self.isCheckFileName))
+        for name in present where files[name] == nil { files[name] = Self.prefixTime(name) }
+        for name in files.keys where !present.contains(name) { files[name] = nil }
+        return files
+    }
+
     /// Reads one check file named in the index.
     /// - Throws: `CheckupError` when the name is not a check file's name or the file is unreadable.
     public func fetch(_ name: String) async throws -> [CheckResult] {

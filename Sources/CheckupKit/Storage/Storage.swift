@@ -12,6 +12,13 @@ public protocol StorageReader: Sendable {
     func index() async throws -> [String: Int64]
     /// The results in one check file named by `index()`.
     func fetch(_ name: String) async throws -> [CheckResult]
+    /// Every check file the storage holds, also those its index may lack (a rebuild reads
+    /// these); by default `index()`.
+    func allCheckFiles() async throws -> [String: Int64]
+}
+
+extension StorageReader {
+    public func allCheckFiles() async throws -> [String: Int64] { try await index() }
 }
 
 /// A storage that can keep the status page's summary objects (`summaries/…`) beside its check
