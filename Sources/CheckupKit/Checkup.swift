@@ -191,19 +191,29 @@ public struct Checkup: Sendable {
         // cancelled PUT may have landed, and its summary update must not be lost).
         let summaries = self.summaries, log = self.log
         return try await Task { () async throws -> RoundVerdicts in
-            try await storage.store(results)
-            guard let summaries else { return RoundVerdicts() }
-            do {
-                let round = try await summaries.update(with: results, abstain: abstain)
-                for verdict in round.changed {
-                    log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
-                }
-                return round
-            } catch {
-                log.write("ERROR updating the status summary: \(error)")
-                return RoundVerdicts()
+            if let remote = storage as? any SpoolingStorage {
+                return try await Self.storeSpooling(results, in: remote, summaries: summaries, abstain: abstain, log: log)
             }
+            try await storage.store(results)
+            return await Self.updateSummaries(summaries, with: results, abstain: abstain, log: log)
         }.value
+    }
+
+    /// Adds a stored round to the summaries and logs the verdicts that changed; a failure is
+    /// logged (the check file is the record) and gives no verdicts.
+    static func updateSummaries(_ summaries: StatusSummaries?, with results: [CheckResult], abstain: String,
+                                catchingUp: Bool = false, log: LogSink) async -> RoundVerdicts {
+        guard let summaries else { return RoundVerdicts() }
+        do {
+            let round = try await summaries.update(with: results, abstain: abstain, catchingUp: catchingUp)
+            for verdict in round.changed {
+                log.write("verdict: \(verdict.title) is \(verdict.status)" + (verdict.notice.isEmpty ? "" : " (\(verdict.notice))"))
+            }
+            return round
+        } catch {
+            log.write("ERROR updating the status summary: \(error)")
+            return RoundVerdicts()
+        }
     }
 
     /// This node's status summaries, when the storage keeps them.

@@ -52,13 +52,16 @@ public struct StatusSummaries: Sendable {
     /// - Throws: `CheckupError` when the store fails, or the stored summary is not readable (then
     ///   `checkup summarize` rebuilds it from the check files).
     @discardableResult
-    /// - Parameter abstain: why this node does not vote this round (its canary is down); empty
-    ///   when it votes.
-    public func update(with results: [CheckResult], now: Int64 = CheckResult.now(), abstain: String = "") async throws -> RoundVerdicts {
+    /// - Parameters:
+    ///   - abstain: why this node does not vote this round (its canary is down); empty when it votes.
+    ///   - catchingUp: the round is an old one (from the spool): it is added to the summary only,
+    ///     neither published as the latest round nor voted with.
+    public func update(with results: [CheckResult], now: Int64 = CheckResult.now(), abstain: String = "",
+                       catchingUp: Bool = false) async throws -> RoundVerdicts {
         let nowMS = StatusSummary.milliseconds(now)
         let listed = (try? await origins()) ?? []  // an unreadable manifest is rewritten by register()
         var decided: [(result: CheckResult, votes: [Vote])] = []
-        if !results.isEmpty {
+        if !results.isEmpty && !catchingUp {
             let round = try await publishLatest(results, at: nowMS, abstain: abstain)
             let others = listed.filter { $0 != self.origin }
             if !others.isEmpty {
@@ -78,7 +81,7 @@ public struct StatusSummaries: Sendable {
             }
             summary.origin = origin
             summary.location = location
-            summary.abstain = abstain
+            if !catchingUp { summary.abstain = abstain }
             summary.add(results, now: now)
             let changed = verdicts.map(\.result).filter { verdict in
                 summary.verdicts.first { $0.title == verdict.title && $0.endpoint == verdict.endpoint }?.last?.state != verdict.status

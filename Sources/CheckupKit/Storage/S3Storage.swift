@@ -23,6 +23,9 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
     /// Path-style addressing (`path_style`, checkup's extension); nil means yes for a custom
     /// `endpoint` and no for AWS.
     public var pathStyle: Bool?
+    /// Where rounds wait while the bucket cannot be reached (`spool_dir`, checkup's extension);
+    /// empty means `Spool.defaultDirectory(bucket:)`.
+    public var spoolDirectory = ""
 
     /// Creates S3 storage settings.
     public init(accessKeyID: String = "", secretAccessKey: String = "", region: String = "",
@@ -128,6 +131,24 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
     }
 }
 
+extension S3Storage: SpoolingStorage {
+    public var spool: Spool {
+        Spool(directory: spoolDirectory.isEmpty ? Spool.defaultDirectory(bucket: bucket) : spoolDirectory)
+    }
+
+    public func storeSpooled(_ name: String, data: Data) async throws -> String {
+        let client = try client()
+        let body = [UInt8](data)
+        var stamp = FileSystemStorage.prefixTime(name)
+        while true {
+            let key = "\(stamp)-check.json"
+            if try await client.putObjectIf(key, body: body, etag: nil) { return key }
+            if try await client.getObject(key) == body { return key }  // an earlier upload landed
+            stamp += 1
+        }
+    }
+}
+
 extension S3Storage: JSONConfigurable {
     static let typeName = "s3"
 
@@ -140,6 +161,7 @@ extension S3Storage: JSONConfigurable {
         w.duration("check_expiry", checkExpiry)
         w.string("endpoint", endpoint)
         if let pathStyle { w.bool("path_style", pathStyle, omitEmpty: false) }
+        w.string("spool_dir", spoolDirectory)
         return w.object
     }
 
@@ -153,6 +175,7 @@ extension S3Storage: JSONConfigurable {
                   region: try c.string("region") ?? "", bucket: try c.requiredString("bucket"),
                   checkExpiry: try c.duration("check_expiry"), endpoint: endpoint,
                   pathStyle: c.object["path_style"] == nil ? nil : try c.bool("path_style"))
+        spoolDirectory = try c.string("spool_dir") ?? ""
     }
 }
 

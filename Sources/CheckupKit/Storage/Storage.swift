@@ -21,6 +21,17 @@ extension StorageReader {
     public func allCheckFiles() async throws -> [String: Int64] { try await index() }
 }
 
+/// A storage over the network, which may be out of reach: the rounds it cannot take wait in a
+/// local `Spool` and are uploaded, in order and exactly once, when it is back.
+public protocol SpoolingStorage: Storage {
+    /// Where rounds wait while the store cannot be reached.
+    var spool: Spool { get }
+    /// Stores a spooled round as the check file `name`, once: when that object already holds
+    /// exactly `data` (an upload whose answer was lost), nothing is written; when it holds
+    /// something else, the next free name is used. Returns the name stored under.
+    func storeSpooled(_ name: String, data: Data) async throws -> String
+}
+
 /// A storage that can keep the status page's summary objects (`summaries/…`) beside its check
 /// files, with compare-and-swap writes so that no update is lost.
 public protocol SummaryStorage: Sendable {
