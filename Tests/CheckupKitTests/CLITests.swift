@@ -213,6 +213,17 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
         #expect(!stored.stderr.contains("\u{1B}") && stored.stderr.contains(#"Oops\x1b]0;pwned\x07\x1b[2K"#), "\(stored.stderr)")
     }
 
+    @Test func aFullDiskIsSaidAndLeavesNothingHalfWritten() throws {
+        // The check folder is a full 8 KiB tmpfs in a private mount namespace of the process.
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/checks", withIntermediateDirectories: true)
+        let script = #"cd "$1" && mount -t tmpfs -o size=8k tmpfs checks && (dd if=/dev/zero of=checks/filler bs=1k count=64 2>/dev/null; true) && "$2" --store; echo "rc=$?"; ls -A checks"#
+        let run = try runProgram("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, "sh", dir, checkupBinary])
+        #expect(run.stderr == "checkup: storing a round in checks: No space left on device\n", "\(run.stderr)")
+        #expect(run.stdout == "rc=1\nfiller\n", "\(run.stdout)")  // no temporary file, no check file, no index
+    }
+
     @Test func storeWritesFilesSilentlyWhateverTheHealth() throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }

@@ -45,7 +45,13 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
     public func storeFile(_ results: [CheckResult], at now: Int64 = CheckResult.now()) throws(CheckupError) -> String {
         try makeDirectory()
         let data = CheckResult.checkFileData(results)
-        let temp = try AtomicFile.writeTemporary(data, in: directory)
+        let temp: String
+        do {
+            temp = try AtomicFile.writeTemporary(data, in: directory)
+        } catch {
+            // Nothing is left behind: the temporary file is removed, no check file is made.
+            throw CheckupError(.storage, "storing a round in \(directory): \(error.message.split(separator: ": ").last ?? "")")
+        }
         defer { unlink(temp) }
         var stamp = now
         var name = ""
