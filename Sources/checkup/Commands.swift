@@ -55,14 +55,28 @@ extension Invocation {
         return results.allSatisfy { $0.status == .healthy } ? 0 : 1
     }
 
-    /// `checkup every INTERVAL`: checks and stores until SIGINT or SIGTERM.
+    /// `checkup every INTERVAL`: checks and stores until SIGINT or SIGTERM; SIGHUP reloads the
+    /// config (a broken one is reported and the one in use kept).
     private func every(_ interval: Duration) async throws {
-        let checkup = try loadCheckup()
-        guard !checkup.checkers.isEmpty else { throw CheckupError(.config, "no checkers configured") }
-        _ = try requireStorage(checkup)
-        let termination = TerminationSignal()
-        let schedule = checkup.checkAndStoreEvery(interval)
-        await termination.wait()
+        let signals = TerminationSignal(reload: true)
+        func load() throws -> Checkup {
+            let checkup = try loadCheckup()
+            guard !checkup.checkers.isEmpty else { throw CheckupError(.config, "no checkers configured") }
+            _ = try requireStorage(checkup)
+            return checkup
+        }
+        var schedule = try load().checkAndStoreEvery(interval)
+        while await signals.next() == SIGHUP {
+            do {
+                let reloaded = try load()
+                schedule.stop()  // a round in progress is abandoned; the new loop starts one at once
+                await schedule.wait()
+                schedule = reloaded.checkAndStoreEvery(interval)
+                standardErrorLog.write("reloaded \(configPath)")
+            } catch {
+                standardErrorLog.write("reloading \(configPath): \((error as? CheckupError)?.message ?? "\(error)"); the config in use is kept")
+            }
+        }
         schedule.stop()
         await schedule.wait()
     }
@@ -183,27 +197,34 @@ private func findStatusPage(_ flag: String?) throws(CheckupError) -> String {
     throw CheckupError(.config, "serve: no statuspage folder found here or beside the checkup binary; pass --statuspage DIR")
 }
 
-/// SIGINT and SIGTERM, caught from the moment this is made (before `serve` prints its banner, so a
-/// signal sent right after the banner is not lost) until `wait()` sees one.
+/// SIGINT and SIGTERM (and SIGHUP, for `every`), caught from the moment this is made (before
+/// `serve` prints its banner, so a signal sent right after the banner is not lost).
 private final class TerminationSignal: @unchecked Sendable {  // set up once, then only read
-    private let stream: AsyncStream<Void>
+    private let stream: AsyncStream<Int32>
     private var sources: [any DispatchSourceSignal] = []
+    private var iterator: AsyncStream<Int32>.Iterator
 
-    init() {
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    init(reload: Bool = false) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(4))
         self.stream = stream
-        for sig in [SIGINT, SIGTERM] {
+        iterator = stream.makeAsyncIterator()
+        for sig in [SIGINT, SIGTERM] + (reload ? [SIGHUP] : []) {
             signal(sig, SIG_IGN)  // first, as libdispatch wants: a source does not see a signal otherwise
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { continuation.yield() }
+            source.setEventHandler { continuation.yield(sig) }
             source.resume()
             sources.append(source)
         }
     }
 
-    /// Returns when a signal arrived (also one that came before this was called).
+    /// The next signal (also one that came before this was called).
+    func next() async -> Int32 {
+        await iterator.next() ?? SIGTERM
+    }
+
+    /// Returns when SIGINT or SIGTERM arrived.
     func wait() async {
-        for await _ in stream { break }
+        while await next() == SIGHUP {}
         sources.forEach { $0.cancel() }
     }
 }

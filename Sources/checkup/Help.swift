@@ -24,7 +24,8 @@ enum Help {
         case "every":
             return """
             Run every checker, store the results and maintain the storage, once now and then once
-            every INTERVAL, until stopped with Ctrl-C (SIGINT) or SIGTERM.
+            every INTERVAL, until stopped with Ctrl-C (SIGINT) or SIGTERM. SIGHUP reloads the
+            config file; a broken one is reported and the one in use kept.
 
             \(usage("every"))
 

@@ -270,6 +270,49 @@ func waitFor(seconds: Int64, _ condition: () -> Bool) throws {
         #expect(index.objectValue?.keys.sorted() == files)
     }
 
+    @Test func sighupReloadsTheConfigAndKeepsTheOldOneWhenTheNewIsBroken() throws {
+        let dir = try makeProject(checkers: upChecker)
+        defer { removeDirectory(dir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: checkupBinary)
+        process.arguments = ["every", "1s"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = Mutex2<String>("")
+        let reader = Thread {
+            while case let data = err.fileHandleForReading.availableData, !data.isEmpty {
+                stderr.set(stderr.get() + String(decoding: data, as: UTF8.self))  // the only writer
+            }
+        }
+        reader.start()
+        try waitFor(seconds: 30) { checkFiles(dir + "/checks").count >= 1 }
+        // A broken config: reported, and the rounds go on with the old one.
+        try "{\"checkers\": [".write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try waitFor(seconds: 30) { stderr.get().contains("the config in use is kept") }
+        let before = checkFiles(dir + "/checks").count
+        try waitFor(seconds: 30) { checkFiles(dir + "/checks").count > before }
+        // A good one: its checker runs from the next round on.
+        let renamed = upChecker.replacingOccurrences(of: #""Up""#, with: #""Reloaded""#)
+        try #"{"checkers":\#(renamed),"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try waitFor(seconds: 30) {
+            checkFiles(dir + "/checks").contains { name in
+                (FileManager.default.contents(atPath: dir + "/checks/" + name)).map { String(decoding: $0, as: UTF8.self).contains("Reloaded") } ?? false
+            }
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        reader.cancel()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let lines = stderr.get().split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? "" }  // less the time stamp
+        #expect(lines.first?.hasPrefix("reloading checkup.json: checkup.json: ") == true && lines.first?.hasSuffix("; the config in use is kept") == true, "\(lines)")
+        #expect(lines.dropFirst().first == "reloaded checkup.json", "\(lines)")
+    }
+
     @Test func everyWithoutStorageOrCheckersRefusesToStart() throws {
         let noStorage = try makeProject(checkers: upChecker, storage: false)
         defer { removeDirectory(noStorage) }
