@@ -289,6 +289,31 @@ final class RawClient {
         try waitFor(seconds: 10) { (try? RawClient(port: port)) == nil }  // the listener is closed
     }
 
+    @Test func thePerAddressCapCountsIPv4AddressesAndIPv6Slash64s() {
+        func peer(_ text: String) -> PeerAddress {
+            var storage = sockaddr_storage()
+            withUnsafeMutablePointer(to: &storage) { p in
+                if text.contains(":") {
+                    p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                        $0.pointee.sin6_family = sa_family_t(AF_INET6)
+                        _ = inet_pton(AF_INET6, text, &$0.pointee.sin6_addr)
+                    }
+                } else {
+                    p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                        $0.pointee.sin_family = sa_family_t(AF_INET)
+                        _ = inet_pton(AF_INET, text, &$0.pointee.sin_addr)
+                    }
+                }
+            }
+            return PeerAddress(storage)
+        }
+        #expect(peer("192.0.2.7") == peer("::ffff:192.0.2.7"))  // IPv4-mapped on a dual-stack socket
+        #expect(peer("192.0.2.7") != peer("192.0.2.8"))
+        #expect(peer("2001:db8::1") == peer("2001:db8::ffff:2"))
+        #expect(peer("2001:db8::1") != peer("2001:db8:0:1::1"))
+        #expect(peer("::c000:207") != peer("192.0.2.7"))
+    }
+
     @Test func requestHeadsAreParsedAndPersistenceFollowsRFC9112() {
         let head = Array("GET /a%20b?x=1 HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n".utf8)
         let request = HTTPServer.parse(head[..<(HTTPServer.headEnd(head) ?? 0)])

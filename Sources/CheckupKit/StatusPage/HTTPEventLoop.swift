@@ -291,6 +291,6 @@ final class HTTPEventLoop {
         connections = [:]
         perAddress = [:]
         shared.openConnections.store(0, ordering: .relaxed)
-        for fd in [shared.listener, shared.epoll, shared.wake] { close(fd) }
+        close(shared.listener)  // the epoll set and the eventfd close with `shared`
     }
 }

@@ -111,6 +111,13 @@ final class HTTPServer: Sendable {
             self.workers = workers
         }
 
+        // The epoll set and the eventfd live as long as anyone could still wake the loop (a worker
+        // finishing after stop must not write into a descriptor number since reused).
+        deinit {
+            close(epoll)
+            close(wake)
+        }
+
         /// Wakes the loop from `epoll_wait`.
         func wakeLoop() {
             var one: UInt64 = 1
@@ -217,8 +224,8 @@ final class HTTPServer: Sendable {
     }
 
     /// Stops the server: the loop closes the listener and every connection and ends, the workers
-    /// end when their current request is done. The loop closes its own descriptors, so their
-    /// numbers cannot be reused under it; a server never started closes them here.
+    /// end when their current request is done. The loop closes its own sockets, so their numbers
+    /// cannot be reused under it; a server never started closes its listener here.
     func stop() {
         let previous = shared.state.withLock { state -> Shared.State in
             defer { state = .stopped }
@@ -226,7 +233,7 @@ final class HTTPServer: Sendable {
         }
         switch previous {
         case .bound:
-            for fd in [shared.listener, shared.epoll, shared.wake] { close(fd) }
+            close(shared.listener)
         case .running:
             shared.workers.stop()
             shared.wakeLoop()
