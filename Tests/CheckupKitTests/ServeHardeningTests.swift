@@ -278,6 +278,19 @@ final class RawClient {
         #expect(try served.get("/5-check.json", headers: ["If-None-Match: \(etag)"])?.status == 304)
     }
 
+    @Test func aClientThatStopsReadingIsDroppedAtTheWriteDeadline() throws {
+        var limits = HTTPServer.Limits()
+        limits.writeTimeout = .seconds(1)
+        let served = try Served(limits: limits)
+        defer { served.stop() }
+        try Data(repeating: 0x41, count: 16 << 20).write(to: URL(fileURLWithPath: served.store + "/6-check.json"))
+        let stalled = try RawClient(port: served.port)
+        stalled.send("GET /6-check.json HTTP/1.1\r\nHost: x\r\n\r\n")  // and never reads
+        try waitFor(seconds: 30) { served.server.http.openConnections == 1 }
+        try waitFor(seconds: 30) { served.server.http.openConnections == 0 }
+        #expect(try served.get("/1-check.json")?.status == 200)
+    }
+
     @Test func stopClosesTheListenerAndEveryConnection() throws {
         let served = try Served()
         let idle = try RawClient(port: served.port)

@@ -196,7 +196,6 @@ final class HTTPEventLoop {
         let request = HTTPServer.parse(connection.input[..<end])
         connection.input.removeSubrange(..<end)
         connection.scanned = 0
-        connection.isHead = false
         guard let request else {
             reply(connection, .text(400, "Bad request"))
             return
@@ -246,6 +245,8 @@ final class HTTPEventLoop {
     private func finishResponse(_ connection: HTTPConnection) {
         connection.requestsServed += 1
         connection.clearResponse()
+        connection.isHead = false  // what follows (a 408, a 431) answers no request of ours yet
+        connection.version = "HTTP/1.1"
         guard connection.keepAlive else {
             shutdown(connection.fd, Int32(SHUT_WR))  // the client sees the end before the close
             closeConnection(connection)
@@ -278,7 +279,6 @@ final class HTTPEventLoop {
     private func sweep(_ now: Int64) {
         for connection in connections.values where connection.phase != .handling && now >= connection.deadline {
             if connection.phase == .readingHead && !connection.input.isEmpty {
-                connection.isHead = false
                 reply(connection, .text(408, "Request timeout"))
             } else {
                 closeConnection(connection)
