@@ -36,9 +36,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Linux calls Swift's Glibc module leaves out (epoll, eventfd, accept4, sendfile), for
+        // `checkup serve`'s event loop; part of the C library, nothing to install.
+        .systemLibrary(name: "CLinux"),
         .target(
             name: "CheckupKit",
-            dependencies: ["CCurl", "COpenSSL", "CAres", "CZlib"],
+            dependencies: ["CCurl", "COpenSSL", "CAres", "CZlib", "CLinux"],
             swiftSettings: strict
         ),
         .executableTarget(

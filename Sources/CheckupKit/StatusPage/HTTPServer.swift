@@ -1,16 +1,23 @@
+internal import CLinux
 import Foundation
 import Synchronization
 
 /// A small HTTP/1.1 server over POSIX sockets, for `checkup serve` (Foundation has no server on
-/// Linux). It answers one request per connection (`Connection: close`), reads at most 16 KiB of
-/// request head within 10 seconds, and gives each connection its own blocking worker, at most
-/// `maxConnections` at once; everything else is refused before the handler sees it.
+/// Linux).
+///
+/// One thread runs an epoll loop over non-blocking sockets (`HTTPEventLoop`): it reads request
+/// heads, writes responses and enforces the `Limits`, so thousands of connections, slow ones
+/// included, cost a few kilobytes each and no thread. The handler runs on a small pool of worker
+/// threads (`HTTPWorkers`), since it may read a file or wait for S3. Connections are persistent
+/// (HTTP/1.1 keep-alive) up to `Limits.maxRequestsPerConnection`; only GET and HEAD are answered.
 final class HTTPServer: Sendable {
     struct Request: Sendable {
         var method: String
         /// The decoded path, without the query string.
         var path: String
         var headers: [String: String]  // lower-cased names
+        /// `HTTP/1.1` or `HTTP/1.0` (others `HTTP/1.x` are read as 1.1).
+        var version: String = "HTTP/1.1"
 
         func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
@@ -18,50 +25,155 @@ final class HTTPServer: Sendable {
     struct Response: Sendable {
         var status: Int
         var headers: [(String, String)] = []
-        var body: [UInt8] = []
+        var body: Body = .bytes([])
+
+        /// What follows the head: bytes in memory (shared, never copied per connection), or an
+        /// open file streamed with `sendfile` so a large file is never held in memory.
+        enum Body: Sendable {
+            case bytes([UInt8])
+            case file(OpenFile)
+
+            var count: Int {
+                switch self {
+                case .bytes(let bytes): bytes.count
+                case .file(let file): file.size
+                }
+            }
+        }
 
         static func text(_ status: Int, _ text: String) -> Response {
-            Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array((text + "\n").utf8))
+            Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: .bytes(Array((text + "\n").utf8)))
         }
+    }
+
+    /// A regular file opened for a response body, closed when the last response using it is done.
+    final class OpenFile: Sendable {
+        let descriptor: Int32
+        /// The length to send: the file's size when it was opened.
+        let size: Int
+
+        init(descriptor: Int32, size: Int) {
+            self.descriptor = descriptor
+            self.size = size
+        }
+
+        deinit { close(descriptor) }
     }
 
     typealias Handler = @Sendable (Request) -> Response
 
-    static let maxHeadBytes = 16 * 1024
-    static let ioTimeoutSeconds = 10
-    static let maxConnections = 256
+    /// What one client may hold and how long it may take. The defaults are `checkup serve`'s; the
+    /// tests pass short deadlines.
+    struct Limits: Sendable {
+        /// The whole request head must have arrived this long after the connection opened, or
+        /// after the first byte of a later request on it (a client dribbling a byte every few
+        /// seconds is cut off, answered 408).
+        var headTimeout: Duration = .seconds(10)
+        /// A persistent connection with no new request for this long is closed.
+        var idleTimeout: Duration = .seconds(5)
+        /// A response the client takes no byte of for this long is abandoned.
+        var writeTimeout: Duration = .seconds(10)
+        var maxHeadBytes = 16 * 1024
+        var maxRequestsPerConnection = 100
+        /// At most this many connections at once (lowered to what RLIMIT_NOFILE allows, two
+        /// descriptors each); more are answered 503 and closed.
+        var maxConnections = 10_000
+        /// At most this many at once from one IPv4 address or one IPv6 /64; more are answered
+        /// 503 and closed, so one client cannot take the server's connections.
+        var maxConnectionsPerAddress = 64
+        /// Threads that run the handler.
+        var workers = 4
+    }
 
-    private let listener: Int32
     /// The port the server listens on (useful when asked for port 0).
     let port: UInt16
-    private let handler: Handler
-    private let connections = Mutex(0)
-    private let stopped = Atomic<Bool>(false)
+    let limits: Limits
+    /// Shared with the loop and worker threads; the loop owns every socket.
+    let shared: Shared
 
-    /// Binds and listens on `host:port` (`host` empty for every interface).
+    /// What the loop thread, the worker threads and `stop()` share.
+    final class Shared: Sendable {
+        let listener: Int32
+        let epoll: Int32
+        let wake: Int32  // an eventfd: stop() and finished handler work bump it
+        let workers: HTTPWorkers
+        let state = Mutex(State.bound)
+        /// Open connections, and connections turned away at a cap; for tests and diagnostics.
+        let openConnections = Atomic<Int>(0)
+        let refusedConnections = Atomic<Int>(0)
+
+        enum State { case bound, running, stopped }
+
+        init(listener: Int32, epoll: Int32, wake: Int32, workers: HTTPWorkers) {
+            self.listener = listener
+            self.epoll = epoll
+            self.wake = wake
+            self.workers = workers
+        }
+
+        // The epoll set and the eventfd live as long as anyone could still wake the loop (a worker
+        // finishing after stop must not write into a descriptor number since reused).
+        deinit {
+            close(epoll)
+            close(wake)
+        }
+
+        /// Wakes the loop from `epoll_wait`.
+        func wakeLoop() {
+            var one: UInt64 = 1
+            _ = write(wake, &one, 8)
+        }
+    }
+
+    /// Binds and listens on `host:port` (`host` empty for every interface), and raises the
+    /// process's soft RLIMIT_NOFILE to its hard limit so `limits.maxConnections` can be reached.
     /// - Throws: `CheckupError` (`.config`) naming the address when it cannot be bound.
-    init(host: String, port: UInt16, handler: @escaping Handler) throws(CheckupError) {
-        self.handler = handler
+    init(host: String, port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) throws(CheckupError) {
+        let display = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let bound = try Self.bind(host: host, port: port, display: display)
+        let epoll = clinux_epoll_create()
+        let wake = clinux_eventfd()
+        guard epoll >= 0, wake >= 0 else {
+            let reason = String(cString: strerror(errno))
+            for fd in [bound, epoll, wake] where fd >= 0 { close(fd) }
+            throw CheckupError(.config, "listen address \(display): \(reason)")
+        }
+        var limits = limits
+        limits.maxConnections = max(1, min(limits.maxConnections, (Self.raiseFileLimit() - 128) / 2))
+        self.limits = limits
+        shared = Shared(listener: bound, epoll: epoll, wake: wake, workers: HTTPWorkers(handler: handler))
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(bound, $0, &length) }
+        }
+        // sin_port and sin6_port sit at the same offset.
+        self.port = withUnsafePointer(to: &storage) { s in
+            s.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
+    }
+
+    /// A non-blocking listening socket for `host:port`: IPv6 first (dual-stack for the wildcard
+    /// address, so `:3000` takes both families), then IPv4.
+    private static func bind(host: String, port: UInt16, display: String) throws(CheckupError) -> Int32 {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
-        let display = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let rc = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
             throw CheckupError(.config, "listen address \(display): \(String(cString: gai_strerror(rc)))")
         }
         defer { freeaddrinfo(list) }
-        // Prefer IPv6 (dual-stack) for the wildcard address, so `:3000` takes both families.
         var candidates: [UnsafeMutablePointer<addrinfo>] = []
         var p: UnsafeMutablePointer<addrinfo>? = first
         while let a = p { candidates.append(a); p = a.pointee.ai_next }
         candidates.sort { ($0.pointee.ai_family == AF_INET6 ? 0 : 1) < ($1.pointee.ai_family == AF_INET6 ? 0 : 1) }
         var lastError: Int32 = 0
-        var bound: Int32 = -1
         for a in candidates {
-            let fd = socket(a.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            let fd = socket(a.pointee.ai_family, flags, 0)
             if fd < 0 { lastError = errno; continue }
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -69,164 +181,125 @@ final class HTTPServer: Sendable {
                 var zero: Int32 = 0
                 setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size))
             }
-            if bind(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 && listen(fd, 128) == 0 {
-                bound = fd
-                break
-            }
+            if Glibc.bind(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 && listen(fd, 1024) == 0 { return fd }
             lastError = errno
             close(fd)
         }
-        guard bound >= 0 else {
-            throw CheckupError(.config, "listen address \(display): \(String(cString: strerror(lastError)))")
-        }
-        listener = bound
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(bound, $0, &length) }
-        }
-        self.port = withUnsafePointer(to: &storage) { s in
-            s.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
-        }
+        throw CheckupError(.config, "listen address \(display): \(String(cString: strerror(lastError)))")
     }
 
-    /// Accepts connections on a thread of its own until `stop()`.
+    /// Raises the soft limit on open files to the hard limit; returns the soft limit in force.
+    private static func raiseFileLimit() -> Int {
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(resource, &raised) == 0 { limit = raised }
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
+    }
+
+    /// Connections open now (for tests and diagnostics).
+    var openConnections: Int { shared.openConnections.load(ordering: .relaxed) }
+
+    /// Connections turned away at a cap so far.
+    var refusedConnections: Int { shared.refusedConnections.load(ordering: .relaxed) }
+
+    /// Starts the loop thread and the worker threads; answers until `stop()`.
     func start() {
-        let thread = Thread { [self] in acceptLoop() }
+        let shouldStart = shared.state.withLock { state -> Bool in
+            guard state == .bound else { return false }
+            state = .running
+            return true
+        }
+        guard shouldStart else { return }
+        shared.workers.start(count: max(1, limits.workers), wake: { [shared] in shared.wakeLoop() })
+        let thread = Thread { [shared, limits] in
+            HTTPEventLoop(shared: shared, limits: limits).run()
+        }
         thread.name = "checkup.serve"
         thread.start()
     }
 
-    /// Stops accepting connections. The socket is only shut down here (which wakes a blocked
-    /// `accept`); the accept loop closes it, so its number cannot be reused under the loop.
+    /// Stops the server: the loop closes the listener and every connection and ends, the workers
+    /// end when their current request is done. The loop closes its own sockets, so their numbers
+    /// cannot be reused under it; a server never started closes its listener here.
     func stop() {
-        if !stopped.exchange(true, ordering: .sequentiallyConsistent) {
-            shutdown(listener, Int32(SHUT_RDWR))
+        let previous = shared.state.withLock { state -> Shared.State in
+            defer { state = .stopped }
+            return state
+        }
+        switch previous {
+        case .bound:
+            close(shared.listener)
+        case .running:
+            shared.workers.stop()
+            shared.wakeLoop()
+        case .stopped:
+            break
         }
     }
+}
 
-    private func acceptLoop() {
-        defer { close(listener) }
-        while !stopped.load(ordering: .relaxed) {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
-                    if errno == EMFILE || errno == ENFILE { usleep(50_000) }
-                    continue
+/// The threads that run the handler: requests arrive in a `Mutex`-guarded queue counted by a
+/// semaphore, answers go back to the loop through another queue and the loop's eventfd.
+final class HTTPWorkers: Sendable {
+    struct Job: Sendable {
+        var connection: UInt64
+        var request: HTTPServer.Request
+    }
+
+    struct Done: Sendable {
+        var connection: UInt64
+        var response: HTTPServer.Response
+    }
+
+    private let handler: HTTPServer.Handler
+    private let jobs = Mutex<[Job]>([])
+    private let done = Mutex<[Done]>([])
+    private let ready = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    private let threads = Atomic<Int>(0)
+
+    init(handler: @escaping HTTPServer.Handler) { self.handler = handler }
+
+    func start(count: Int, wake: @escaping @Sendable () -> Void) {
+        threads.store(count, ordering: .relaxed)
+        for i in 0..<count {
+            let thread = Thread { [self] in
+                while true {
+                    ready.wait()
+                    guard !stopped.load(ordering: .relaxed), let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else {
+                        if stopped.load(ordering: .relaxed) { return }
+                        continue
+                    }
+                    let response = handler(job.request)
+                    let first = done.withLock { queue -> Bool in
+                        queue.append(Done(connection: job.connection, response: response))
+                        return queue.count == 1
+                    }
+                    if first { wake() }  // the loop takes the whole queue when it wakes
                 }
-                return
             }
-            let admitted = connections.withLock { n -> Bool in
-                guard n < Self.maxConnections else { return false }
-                n += 1
-                return true
-            }
-            guard admitted else { close(fd); continue }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            var timeout = timeval(tv_sec: Self.ioTimeoutSeconds, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let worker = Thread { [self] in
-                serve(fd)
-                close(fd)
-                connections.withLock { $0 -= 1 }
-            }
-            worker.stackSize = 512 * 1024
-            worker.start()
+            thread.name = "checkup.serve.worker\(i)"
+            thread.stackSize = 512 * 1024
+            thread.start()
         }
     }
 
-    private func serve(_ fd: Int32) {
-        var head: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            if let end = Self.headEnd(head) {
-                head.removeSubrange(end...)
-                break
-            }
-            if head.count > Self.maxHeadBytes {
-                send(fd, .text(431, "Request header fields too large"), includeBody: true)
-                return
-            }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK), !head.isEmpty {
-                    send(fd, .text(408, "Request timeout"), includeBody: true)
-                }
-                return
-            }
-            head.append(contentsOf: buffer[0..<n])
-        }
-        guard let request = Self.parse(head) else {
-            send(fd, .text(400, "Bad request"), includeBody: true)
-            return
-        }
-        guard request.method == "GET" || request.method == "HEAD" else {
-            var response = Response.text(405, "Method not allowed")
-            response.headers.append(("Allow", "GET, HEAD"))
-            send(fd, response, includeBody: true)
-            return
-        }
-        send(fd, handler(request), includeBody: request.method == "GET")
+    /// Queues a request (called by the loop thread).
+    func submit(_ job: Job) {
+        jobs.withLock { $0.append(job) }
+        ready.signal()
     }
 
-    /// The index just past the blank line that ends the request head, if it has arrived.
-    static func headEnd(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 10 {  // "\n\n" or "\n\r\n" ends the head
-                if i + 1 < bytes.count, bytes[i + 1] == 10 { return i + 2 }
-                if i + 2 < bytes.count, bytes[i + 1] == 13, bytes[i + 2] == 10 { return i + 3 }
-            }
-            i += 1
-        }
-        return nil
-    }
+    /// The answers finished since the last call (called by the loop thread).
+    func takeDone() -> [Done] { done.withLock { queue in defer { queue = [] }; return queue } }
 
-    /// Parses a request head (RFC 9112 §3: `method SP request-target SP HTTP-version`, then fields).
-    static func parse(_ head: [UInt8]) -> Request? {
-        guard let text = String(validating: head, as: UTF8.self) else { return nil }
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        guard !lines.isEmpty else { return nil }
-        let requestLine = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: false)
-        guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1."),
-              requestLine[0].allSatisfy({ $0.isASCII && $0.isUppercase }) else { return nil }
-        var target = requestLine[1]
-        if let q = target.firstIndex(where: { $0 == "?" || $0 == "#" }) { target = target[..<q] }
-        guard target.hasPrefix("/"), let path = String(target).removingPercentEncoding,
-              !path.contains("\0") else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let name = line[..<colon].lowercased()
-            guard !name.isEmpty, !name.contains(" ") else { return nil }
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return Request(method: String(requestLine[0]), path: path, headers: headers)
-    }
-
-    private func send(_ fd: Int32, _ response: Response, includeBody: Bool) {
-        var head = "HTTP/1.1 \(HTTPStatus.text(response.status, reason: ""))\r\n"
-        var names = Set<String>()
-        for (name, value) in response.headers {
-            head += "\(name): \(value)\r\n"
-            names.insert(name.lowercased())
-        }
-        if !names.contains("content-length") && response.status != 304 {
-            head += "Content-Length: \(response.body.count)\r\n"
-        }
-        head += "Connection: close\r\n\r\n"
-        var bytes = Array(head.utf8)
-        if includeBody && response.status != 304 { bytes += response.body }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }  // non-empty
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
-        shutdown(fd, Int32(SHUT_WR))
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        for _ in 0..<threads.load(ordering: .relaxed) { ready.signal() }
     }
 }

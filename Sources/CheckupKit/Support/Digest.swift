@@ -47,4 +47,26 @@ enum Digest {
     }
 
     static func sha256Hex(_ bytes: [UInt8]) -> String { hex(sha256(bytes)) }
+
+    /// The SHA-256 of the first `length` bytes of the open file `descriptor`, read with `pread`
+    /// 64 KiB at a time (`EVP_DigestUpdate`), so a large file is never held whole; nil when the
+    /// file cannot be read or ends early.
+    static func sha256(fileDescriptor descriptor: Int32, length: Int) -> [UInt8]? {
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { return nil }
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var offset = 0
+        while offset < length {
+            let n = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, min($0.count, length - offset), off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            guard chunk.withUnsafeBytes({ EVP_DigestUpdate(context, $0.baseAddress, n) }) == 1 else { return nil }
+            offset += n
+        }
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var size: UInt32 = 0
+        guard out.withUnsafeMutableBufferPointer({ EVP_DigestFinal_ex(context, $0.baseAddress, &size) }) == 1 else { return nil }
+        return Array(out.prefix(Int(size)))
+    }
 }
