@@ -7,6 +7,8 @@
   var dayLevel = checkup.model.dayLevel, uptimeOf = checkup.model.uptimeOf;
   var mqWide = settings.wide;
   var mqMid = window.matchMedia('(min-width: 480px)');
+  // A day's kind in words, as the key names it (its colour and shape say the same).
+  var WORD = { up: 'operational', degraded: 'degraded', minor: 'outage', partial: 'outage', major: 'outage', none: 'no data' };
 
   function daysShown() { return mqWide.matches ? 90 : mqMid.matches ? 60 : 30; }
 
@@ -53,9 +55,9 @@
       var inc = ep.incidents.get(key) || 0;
       var pct = uptimeOf(a);
       if (pct != null) { h += a.h; d += a.d; tot += a.n - a.u; }
-      setAttr(cell, 'aria-label', fmt.day(key) + ': ' + (pct == null ? 'no data' : fmt.percent(pct) + ' uptime' +
-        (inc ? ', ' + plural(inc, 'incident') : '')));
-      cell._tip = { key: key, a: a, pct: pct, inc: inc };
+      setAttr(cell, 'aria-label', fmt.day(key) + ': ' + (pct == null || level === 'none' ? 'no data' : WORD[level] + ', ' +
+        fmt.percent(pct) + ' uptime' + (inc ? ', ' + plural(inc, 'incident') : '')));
+      cell._tip = { key: key, a: a, pct: pct, inc: inc, level: level };
       if (cell.tabIndex === 0) focusable = cell;
     }
     if (!focusable) ol.lastChild.tabIndex = 0;
@@ -89,7 +91,7 @@
     var info = cell._tip;
     if (!info) return;
     if (!tip) {
-      tip = el('div', 'tooltip', null, document.body);
+      tip = el('div', 'tooltip', null, document.getElementById('main') || document.body);
       tip.id = 'day-tooltip';
       tip.setAttribute('role', 'tooltip');
       tip.hidden = true;
@@ -101,7 +103,8 @@
     if (info.pct == null) {
       el('span', 'tip-line', 'No data', tip);
     } else {
-      el('span', 'tip-uptime tip-' + dayLevel(a), fmt.percent(info.pct) + ' uptime', tip);
+      var word = WORD[info.level];
+      el('span', 'tip-uptime tip-' + info.level, fmt.percent(info.pct) + ' uptime · ' + word.charAt(0).toUpperCase() + word.slice(1), tip);
       var parts = [a.h + ' healthy'];
       if (a.d) parts.push(a.d + ' degraded');
       if (a.dn) parts.push(a.dn + ' down');
