@@ -58,7 +58,10 @@ extension Checkup {
         concurrentChecks = try c.nonNegativeInt("concurrent_checks")
         if let text = try c.string("timestamp"), text != RFC3339.zero, !text.isEmpty {
             guard let ns = RFC3339.parse(text) else {
-                throw c.error("timestamp", "\(JSONValue.string(text).shortText) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
+                if RFC3339.isOutOfRange(text) {
+                    throw c.error("timestamp", "\(c.shown("timestamp")) is out of range (checkup's times run from \(RFC3339.format(.min)) to \(RFC3339.format(.max)))")
+                }
+                throw c.error("timestamp", "\(c.shown("timestamp")) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
             }
             timestamp = ns
         }
@@ -85,9 +88,19 @@ extension Checkup {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
         configOptions.statusPageURL = try c.string("status_page_url") ?? ""
+        if !configOptions.statusPageURL.isEmpty, let problem = httpURLProblem(configOptions.statusPageURL) {
+            throw c.error("status_page_url", "\(c.shown("status_page_url")) \(problem)")
+        }
         configOptions.stateFile = try c.string("state_file") ?? ""
+        if !configOptions.stateFile.isEmpty, let problem = FileStateStore.problem(path: configOptions.stateFile) {
+            throw c.error("state_file", "\(c.shown("state_file")) \(problem)")
+        }
         origin = try c.string("origin") ?? ""
+        if !origin.isEmpty, let problem = originProblem(origin) { throw c.error("origin", "\(c.shown("origin")) \(problem)") }
         location = try c.string("location") ?? ""
+        if let problem = textProblem(location) ?? (location.count > 100 ? "is longer than 100 characters" : nil) {
+            throw c.error("location", "\(c.shown("location")) \(problem)")
+        }
         quorum = try c.nonNegativeInt("quorum")
         staleAfter = try c.duration("stale_after")
         let store = notifierElements.isEmpty ? nil : notificationStateStore()

@@ -23,11 +23,40 @@ enum JSONValue: Sendable, Equatable {
            let value = JSONValue(foundation: object) {
             return value
         }
+        // Valid JSON nested deeper than the parsers go is not "not valid JSON": say so.
+        if let line = deepNestingLine(data) {
+            throw ParseError(message: "arrays and objects nest more than \(maximumDepth) levels deep (at line \(line)); checkup reads at most \(maximumDepth)")
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
             throw ParseError(message: Self.describe(error))
         }
+    }
+
+    /// How deep Foundation's parsers nest arrays and objects.
+    static let maximumDepth = 512
+
+    /// The line where `data` first nests arrays and objects deeper than `maximumDepth`, outside
+    /// strings; nil when it never does.
+    static func deepNestingLine(_ data: Data) -> Int? {
+        var depth = 0, line = 1, inString = false, escaped = false
+        for byte in data {
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > maximumDepth { return line }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     /// A value from JSONSerialization's tree; nil for anything it should not produce.

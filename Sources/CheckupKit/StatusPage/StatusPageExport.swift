@@ -40,7 +40,8 @@ public struct StatusPageExport: Sendable {
     /// as the page has it.
     /// - Throws: `CheckupError` (`.config`) when the template has no `storage: { … }` object.
     public func configScript(template: String) throws(CheckupError) -> String {
-        let url = String(decoding: JSONValue.string(storageURL).encoded(), as: UTF8.self)
+        // config.js is public: a store address never carries user-info there.
+        let url = String(decoding: JSONValue.string(URLRedaction.withoutUserInfo(storageURL)).encoded(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard let key = template.range(of: "\n  storage: {"),
               let close = template.range(of: "}", range: key.upperBound..<template.endIndex) else {
