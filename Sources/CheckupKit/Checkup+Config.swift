@@ -28,9 +28,11 @@ extension Checkup {
     public init(configFile path: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let name = (path as NSString).lastPathComponent
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CheckupError(.config, "\(path): no such file (use -c to name the config file)")
         }
+        if isDirectory.boolValue { throw CheckupError(.config, "\(path): is a directory, not a config file") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckupError(.config, "\(path): cannot be read")
         }
@@ -79,11 +81,15 @@ extension Checkup {
             storage = try Self.storageTypes[type.value]!.init(config: reader) as? any Storage  // all are Storage
             configOptions.storageTypeKey = type.key
         } else if let other = top["storage"], other != .null {
-            throw c.error("storage", "is \(other.kindName), expected an object")
+            throw c.error("storage", "\(other.asFound), expected an object")
         }
 
         var notifierElements: [(JSONObject, String)] = []
-        if case .object(let object)? = top["notifier"] { notifierElements.append((object, "notifier")) }
+        if case .object(let object)? = top["notifier"] {
+            notifierElements.append((object, "notifier"))
+        } else if let other = top["notifier"], other != .null {
+            throw c.error("notifier", "\(other.asFound), expected an object")
+        }
         for (i, element) in try Self.elements(c, "notifiers").enumerated() {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
@@ -134,14 +140,22 @@ extension Checkup {
         return nil
     }
 
-    /// The checkers of an array key (`checkers`, `canary`).
+    /// The checkers of an array key (`checkers`, `canary`). Two of one type with the same name and
+    /// address are an error: the page, the summaries and the alerts could not tell them apart.
     private static func checkerList(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [any Checker] {
         var list: [any Checker] = []
+        var seen: [String: Int] = [:]
         for (i, element) in try elements(c, key).enumerated() {
             let reader = c.child(element, at: "\(key)[\(i)]")
             let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
             // The discriminator was looked up in checkerTypes, and all of them are checkers.
             list.append(try checkerTypes[type.value]!.init(config: reader) as! any Checker)
+            let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? .null
+            let identity = "\(type.value) \(name.shortText) \(address.shortText)"
+            if let first = seen[identity] {
+                throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")
+            }
+            seen[identity] = i
         }
         return list
     }
@@ -153,11 +167,11 @@ extension Checkup {
         case .array(let items)?:
             var out: [JSONObject] = []
             for (i, item) in items.enumerated() {
-                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "is \(item.kindName), expected an object") }
+                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "\(item.asFound), expected an object") }
                 out.append(o)
             }
             return out
-        case let other?: throw c.error(key, "is \(other.kindName), expected an array")
+        case let other?: throw c.error(key, "\(other.asFound), expected an array")
         }
     }
 

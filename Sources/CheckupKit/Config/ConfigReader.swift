@@ -41,7 +41,7 @@ struct ConfigReader {
     /// A string value with `$VAR` and `${VAR}` replaced from the environment (`$$` is a literal `$`).
     func string(_ key: String) throws(CheckupError) -> String? {
         guard let v = value(key) else { return nil }
-        guard case .string(let s) = v else { throw error(key, "is \(v.kindName), expected a string") }
+        guard case .string(let s) = v else { throw error(key, "\(v.asFound), expected a string") }
         return try substitute(s, key: key)
     }
 
@@ -94,7 +94,7 @@ struct ConfigReader {
 
     func bool(_ key: String) throws(CheckupError) -> Bool {
         guard let v = value(key) else { return false }
-        guard case .bool(let b) = v else { throw error(key, "is \(v.kindName), expected true or false") }
+        guard case .bool(let b) = v else { throw error(key, "\(v.asFound), expected true or false") }
         return b
     }
 
@@ -137,11 +137,11 @@ struct ConfigReader {
 
     func stringArray(_ key: String) throws(CheckupError) -> [String] {
         guard let v = value(key) else { return [] }
-        guard case .array(let items) = v else { throw error(key, "is \(v.kindName), expected an array of strings") }
+        guard case .array(let items) = v else { throw error(key, "\(v.asFound), expected an array of strings") }
         var out: [String] = []
         for (i, item) in items.enumerated() {
             guard case .string(let s) = item else {
-                throw error("\(key)[\(i)]", "is \(item.kindName), expected a string")
+                throw error("\(key)[\(i)]", "\(item.asFound), expected a string")
             }
             out.append(try substitute(s, key: "\(key)[\(i)]"))
         }
@@ -152,13 +152,13 @@ struct ConfigReader {
     /// A single string value is accepted as a one-element list.
     func stringListMap(_ key: String) throws(CheckupError) -> [String: [String]] {
         guard let v = value(key) else { return [:] }
-        guard case .object(let o) = v else { throw error(key, "is \(v.kindName), expected an object") }
+        guard case .object(let o) = v else { throw error(key, "\(v.asFound), expected an object") }
         var out: [String: [String]] = [:]
         for (name, item) in o.pairs {
             switch item {
             case .string(let s): out[name] = [try substitute(s, key: "\(key).\(name)")]
             case .array: out[name] = try child(o, at: keyPath(key)).stringArray(name)
-            default: throw error("\(key).\(name)", "is \(item.kindName), expected an array of strings")
+            default: throw error("\(key).\(name)", "\(item.asFound), expected an array of strings")
             }
         }
         return out
@@ -243,6 +243,16 @@ extension JSONValue {
     var shortText: String {
         let text = String(decoding: encoded(), as: UTF8.self)
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+
+    /// What a value of the wrong type is, for `… , expected …` messages: the value itself when
+    /// it is a scalar (`"yes" is a string`), only its kind for an array or object (`is an array`),
+    /// whose text would crowd the line.
+    var asFound: String {
+        switch self {
+        case .array, .object: "is \(kindName)"
+        default: "\(shortText) is \(kindName)"
+        }
     }
 }
 

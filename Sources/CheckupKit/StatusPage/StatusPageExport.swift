@@ -10,10 +10,11 @@ public struct StatusPageExport: Sendable {
     /// `fs` or `s3`: how the page lists check files when a store has no summaries yet.
     public var storageType: String
 
-    /// Creates an export of `pageDirectory` reading the store at `storageURL`.
+    /// Creates an export of `pageDirectory` reading the store at `storageURL`, less any user-info:
+    /// the page's files are public.
     public init(pageDirectory: String, storageURL: String, storageType: String) {
         self.pageDirectory = pageDirectory
-        self.storageURL = storageURL
+        self.storageURL = URLRedaction.withoutUserInfo(storageURL)
         self.storageType = storageType
     }
 
