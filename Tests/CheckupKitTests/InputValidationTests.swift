@@ -96,7 +96,6 @@ import Testing
             ("http://h.test/a\r\nb", "contains a line break (CR or LF)"),
             ("http://h.test/a\tb", "contains a control character (U+0009)"),
             ("http://h.test/a b", "contains a space (write it as %20)"),
-            ("http://bücher.test/", "has a non-ASCII host name; write it in its ASCII (IDNA) form, xn--…"),
             ("http://h.test/é", "contains non-ASCII characters; percent-encode them (é is %C3%A9)"),
             ("ftp://h.test/", "is not an http(s) URL"),
         ]
@@ -108,13 +107,38 @@ import Testing
         #expect(errorMessage(#"{"checkers":[{"type":"tls","endpoint_name":"a","endpoint_url":"bücher.test:443"}]}"#)?
             .contains("non-ASCII host name") == true)
         #expect(errorMessage(#"{"status_page_url":"https://status.test/\nx"}"#)?.hasPrefix("checkup.json: status_page_url:") == true)
+        // Where the URL is not sent as xn--, the error says what to write.
+        #expect(errorMessage(#"{"notifiers":[{"type":"discord","webhook":"https://bücher.test/x"}]}"#)?
+            .contains("write it in its ASCII (IDNA) form (xn--bcher-kva.test)") == true)
+    }
+
+    @Test func punycodeMatchesRFC3492sSamplesAndHTTPChecksSendTheASCIIHost() throws {
+        func scalars(_ codes: [UInt32]) -> String { String(String.UnicodeScalarView(codes.compactMap(Unicode.Scalar.init))) }
+        // RFC 3492 §7.1 (A), (B), (L), (R) and (S).
+        #expect(Punycode.encode(scalars([0x644, 0x64A, 0x647, 0x645, 0x627, 0x628, 0x62A, 0x643, 0x644, 0x645, 0x648, 0x634,
+                                         0x639, 0x631, 0x628, 0x64A, 0x61F])) == "egbpdaj6bu4bxfgehfvwxn")
+        #expect(Punycode.encode(scalars([0x4ED6, 0x4EEC, 0x4E3A, 0x4EC0, 0x4E48, 0x4E0D, 0x8BF4, 0x4E2D, 0x6587])) == "ihqwcrb4cv8a8dqg056pqjye")
+        #expect(Punycode.encode(scalars([0x33, 0x5E74, 0x42, 0x7D44, 0x91D1, 0x516B, 0x5148, 0x751F])) == "3B-ww4c5e180e575a65lsy2b")
+        #expect(Punycode.encode(scalars([0x305D, 0x306E, 0x30B9, 0x30D4, 0x30FC, 0x30C9, 0x3067])) == "d9juau41awczczp")
+        #expect(Punycode.encode("-> $1.00 <-") == "-> $1.00 <--")
+        #expect(Punycode.asciiHost("Bücher.Example") == "xn--bcher-kva.example")
+        #expect(Punycode.asciiHost("u\u{308}ber.test") == "xn--ber-goa.test")  // NFC first: the same as über
+        #expect(Punycode.asciiHost("пример.испытание") == "xn--e1afmkfd.xn--80akhbyknj4f")
+        #expect(Punycode.asciiHost(String(repeating: "ü", count: 60) + ".test") == nil)  // a label over 63 octets
+        #expect(Punycode.asciiURL("https://me:pw@bücher.test:8443/ü?q=ü") == "https://me:pw@xn--bcher-kva.test:8443/ü?q=ü")
+
+        let checkup = try load(http("https://bücher.test:8443/status"))
+        let checker = try #require(checkup.checkers[0] as? HTTPChecker)
+        #expect(checker.endpoint == "https://bücher.test:8443/status")  // shown as written
+        #expect(checker.makeRequest().url == "https://xn--bcher-kva.test:8443/status")
+        #expect(errorMessage(http("https://bücher.test/ü"))?.hasSuffix("contains non-ASCII characters; percent-encode them (é is %C3%A9)") == true)
     }
 
     @Test func aNULInAnyStringIsAnErrorNotASilentlyShorterName() {
         let dns = errorMessage(#"{"checkers":[{"type":"dns","endpoint_name":"a","endpoint_url":"127.0.0.1:53","hostname_fqdn":"example.test\u0000.evil"}]}"#)
         #expect(dns == "checkup.json: checkers[0].hostname_fqdn: contains a NUL character")
         #expect(DNSChecker.hostnameProblem("a\u{0}b.test") == #""a\u0000b.test" contains a NUL character"#)
-        #expect(DNSChecker.hostnameProblem("bücher.test")?.contains("IDNA") == true)
+        #expect(DNSChecker.hostnameProblem("bücher.test")?.hasSuffix("ASCII (IDNA) form (xn--bcher-kva.test)") == true)
         #expect(errorMessage(#"{"checkers":[{"type":"exec","name":"a","command":"true","arguments":["x\u0000y"]}]}"#)
                 == "checkup.json: checkers[0].arguments[0]: contains a NUL character")
     }

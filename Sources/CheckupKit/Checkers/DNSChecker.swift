@@ -169,7 +169,7 @@ public struct DNSChecker: Checker, Equatable {
         let quoted = shown ?? JSONValue.string(name).shortText
         if let problem = textProblem(name) { return "\(quoted) \(problem)" }
         if !name.unicodeScalars.allSatisfy(\.isASCII) {
-            return "\(quoted) is not ASCII; write an internationalized name in its ASCII (IDNA) form, xn--…"
+            return "\(quoted) is not ASCII; write an internationalized name in its ASCII (IDNA) form (\(Punycode.asciiHost(name) ?? "xn--…"))"
         }
         let bare = name.hasSuffix(".") ? name.dropLast() : Substring(name)
         let labels = bare.split(separator: ".", omittingEmptySubsequences: false)

@@ -8,7 +8,7 @@ import Foundation
 public struct HTTPChecker: Checker, Equatable {
     /// The name of the endpoint (`endpoint_name`).
     public var name: String
-    /// The URL to GET (`endpoint_url`).
+    /// The URL to GET (`endpoint_url`); a host name outside ASCII is sent in its `xn--` form.
     public var url: String
     /// The only status code that counts as up (`up_status`); 0 accepts 200 to 204.
     public var upStatus: Int
@@ -66,7 +66,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// Checks the endpoint.
     /// - Throws: `CheckupError` (`.config`) when the URL is not an http(s) URL or a setting is negative.
     public func check() async throws -> CheckResult {
-        if let problem = httpURLProblem(url) {
+        if let problem = httpURLProblem(url, allowsIDN: true) {
             throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(endpoint).shortText) \(problem)")
         }
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
@@ -79,7 +79,8 @@ public struct HTTPChecker: Checker, Equatable {
     }
 
     func makeRequest() -> TransferRequest {
-        var request = TransferRequest(url: url)
+        // An internationalized host name goes out in its xn-- form, as browsers and Go send it.
+        var request = TransferRequest(url: Punycode.asciiURL(url) ?? url)
         request.headers = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
         request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty
@@ -153,7 +154,7 @@ extension HTTPChecker: JSONConfigurable {
     }
 
     init(config c: ConfigReader) throws(CheckupError) {
-        let (url, secrets) = try c.url("endpoint_url")
+        let (url, secrets) = try c.url("endpoint_url", allowsIDN: true)
         let upStatus = try c.nonNegativeInt("up_status")
         if upStatus != 0 && !(100...599).contains(upStatus) {
             throw c.error("up_status", "\(upStatus) is not an HTTP status code")

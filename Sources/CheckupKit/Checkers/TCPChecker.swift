@@ -99,7 +99,8 @@ enum HostPort {
     static func problem(_ text: String) -> String? {
         if let problem = textProblem(text, spaces: "a space") { return problem }
         if !text.unicodeScalars.allSatisfy(\.isASCII) {
-            return "has a non-ASCII host name; write it in its ASCII (IDNA) form, xn--…"
+            let host = text.lastIndex(of: ":").map { String(text[..<$0]) } ?? text
+            return "has a non-ASCII host name; write it in its ASCII (IDNA) form (\(Punycode.asciiHost(host) ?? "xn--…"))"
         }
         return parse(text) == nil ? "is not host:port (use [addr]:port for IPv6)" : nil
     }

@@ -47,11 +47,12 @@ struct ConfigReader {
 
     /// A required http(s) URL, with the substituted values inside it (the secrets its public
     /// form redacts, `URLRedaction`). Errors quote the URL as the file writes it.
-    func url(_ key: String) throws(CheckupError) -> (url: String, secrets: [String]) {
+    /// With `allowsIDN`, a non-ASCII host name is fine (its user sends the `xn--` form).
+    func url(_ key: String, allowsIDN: Bool = false) throws(CheckupError) -> (url: String, secrets: [String]) {
         guard case .string(let raw)? = value(key) else { return (try requiredString(key), []) }
         let (url, secrets) = try substituted(raw, key: key)
         if url.isEmpty { throw error(key, "is missing; it is required") }
-        if let problem = httpURLProblem(url) { throw error(key, "\(shown(key)) \(problem)") }
+        if let problem = httpURLProblem(url, allowsIDN: allowsIDN) { throw error(key, "\(shown(key)) \(problem)") }
         return (url, secrets)
     }
 

@@ -7,14 +7,24 @@ import Foundation
 ///
 /// libcurl would refuse the same URLs on every attempt with a generic "URL using bad/illegal
 /// format"; here they are refused once, at load, with the reason.
-func httpURLProblem(_ url: String) -> String? {
+///
+/// With `allowsIDN` (the http checker, which requests `Punycode.asciiURL`), a host name outside
+/// ASCII is checked in its `xn--` form; elsewhere it is an error that says how to write it.
+func httpURLProblem(_ url: String, allowsIDN: Bool = false) -> String? {
     if let problem = textProblem(url, spaces: "a space (write it as %20)") { return problem }
+    var url = url
     if !url.unicodeScalars.allSatisfy(\.isASCII) {
         let host = URLRedaction.Parts(url).hostAndPort
         if !host.unicodeScalars.allSatisfy(\.isASCII) {
-            return "has a non-ASCII host name; write it in its ASCII (IDNA) form, xn--…"
+            guard allowsIDN, let ascii = Punycode.asciiURL(url) else {
+                let hint = Punycode.asciiURL(url).map { " (\(URLRedaction.Parts($0).hostAndPort))" } ?? ", xn--…"
+                return "has a non-ASCII host name; write it in its ASCII (IDNA) form\(hint)"
+            }
+            url = ascii
         }
-        return "contains non-ASCII characters; percent-encode them (é is %C3%A9)"
+        if !url.unicodeScalars.allSatisfy(\.isASCII) {
+            return "contains non-ASCII characters; percent-encode them (é is %C3%A9)"
+        }
     }
     guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
           scheme == "http" || scheme == "https" else {
