@@ -28,9 +28,11 @@ extension Checkup {
     public init(configFile path: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let name = (path as NSString).lastPathComponent
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CheckupError(.config, "\(path): no such file (use -c to name the config file)")
         }
+        if isDirectory.boolValue { throw CheckupError(.config, "\(path): is a directory, not a config file") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckupError(.config, "\(path): cannot be read")
         }
@@ -58,7 +60,10 @@ extension Checkup {
         concurrentChecks = try c.nonNegativeInt("concurrent_checks")
         if let text = try c.string("timestamp"), text != RFC3339.zero, !text.isEmpty {
             guard let ns = RFC3339.parse(text) else {
-                throw c.error("timestamp", "\(JSONValue.string(text).shortText) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
+                if RFC3339.isOutOfRange(text) {
+                    throw c.error("timestamp", "\(c.shown("timestamp")) is out of range (checkup's times run from \(RFC3339.format(.min)) to \(RFC3339.format(.max)))")
+                }
+                throw c.error("timestamp", "\(c.shown("timestamp")) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
             }
             timestamp = ns
         }
@@ -76,18 +81,32 @@ extension Checkup {
             storage = try Self.storageTypes[type.value]!.init(config: reader) as? any Storage  // all are Storage
             configOptions.storageTypeKey = type.key
         } else if let other = top["storage"], other != .null {
-            throw c.error("storage", "is \(other.kindName), expected an object")
+            throw c.error("storage", "\(other.asFound), expected an object")
         }
 
         var notifierElements: [(JSONObject, String)] = []
-        if case .object(let object)? = top["notifier"] { notifierElements.append((object, "notifier")) }
+        if case .object(let object)? = top["notifier"] {
+            notifierElements.append((object, "notifier"))
+        } else if let other = top["notifier"], other != .null {
+            throw c.error("notifier", "\(other.asFound), expected an object")
+        }
         for (i, element) in try Self.elements(c, "notifiers").enumerated() {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
         configOptions.statusPageURL = try c.string("status_page_url") ?? ""
+        if !configOptions.statusPageURL.isEmpty, let problem = httpURLProblem(configOptions.statusPageURL) {
+            throw c.error("status_page_url", "\(c.shown("status_page_url")) \(problem)")
+        }
         configOptions.stateFile = try c.string("state_file") ?? ""
+        if !configOptions.stateFile.isEmpty, let problem = FileStateStore.problem(path: configOptions.stateFile) {
+            throw c.error("state_file", "\(c.shown("state_file")) \(problem)")
+        }
         origin = try c.string("origin") ?? ""
+        if !origin.isEmpty, let problem = originProblem(origin) { throw c.error("origin", "\(c.shown("origin")) \(problem)") }
         location = try c.string("location") ?? ""
+        if let problem = textProblem(location) ?? (location.count > 100 ? "is longer than 100 characters" : nil) {
+            throw c.error("location", "\(c.shown("location")) \(problem)")
+        }
         quorum = try c.nonNegativeInt("quorum")
         staleAfter = try c.duration("stale_after")
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
@@ -121,14 +140,22 @@ extension Checkup {
         return nil
     }
 
-    /// The checkers of an array key (`checkers`, `canary`).
+    /// The checkers of an array key (`checkers`, `canary`). Two of one type with the same name and
+    /// address are an error: the page, the summaries and the alerts could not tell them apart.
     private static func checkerList(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [any Checker] {
         var list: [any Checker] = []
+        var seen: [String: Int] = [:]
         for (i, element) in try elements(c, key).enumerated() {
             let reader = c.child(element, at: "\(key)[\(i)]")
             let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
             // The discriminator was looked up in checkerTypes, and all of them are checkers.
             list.append(try checkerTypes[type.value]!.init(config: reader) as! any Checker)
+            let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? .null
+            let identity = "\(type.value) \(name.shortText) \(address.shortText)"
+            if let first = seen[identity] {
+                throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")
+            }
+            seen[identity] = i
         }
         return list
     }
@@ -140,11 +167,11 @@ extension Checkup {
         case .array(let items)?:
             var out: [JSONObject] = []
             for (i, item) in items.enumerated() {
-                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "is \(item.kindName), expected an object") }
+                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "\(item.asFound), expected an object") }
                 out.append(o)
             }
             return out
-        case let other?: throw c.error(key, "is \(other.kindName), expected an array")
+        case let other?: throw c.error(key, "\(other.asFound), expected an array")
         }
     }
 

@@ -152,9 +152,10 @@ struct Invocation {
             throw CheckupError(.usage, "unknown flag --\(extra.name) for \(name.isEmpty ? "checkup" : "checkup \(name)")")
         }
         configPath = flags[.config] ?? "checkup.json"
+        if configPath.isEmpty { throw CheckupError(.usage, "flag --config needs a file name, got \"\"") }
         if wantsHelp {
             command = .help(topic: name.isEmpty ? nil : name)
-        } else if name.isEmpty && flags[.version] != nil {
+        } else if name.isEmpty && flags[.version] != nil && arguments.isEmpty {
             command = .version
         } else if let syntax {
             guard syntax.arguments.contains(arguments.count) else { throw CheckupError(.usage, syntax.wrongCount(arguments)) }

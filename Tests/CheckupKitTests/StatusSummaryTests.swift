@@ -326,7 +326,7 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(checkFiles(dir + "/checks").count == 2)
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasSuffix(
-            "ERROR updating the status summary: summaries/east.json: is not JSON: invalid JSON: The given data was not valid JSON. (`checkup summarize` rebuilds it from the check files)"),
+            "ERROR updating the status summary: summaries/east.json: is not JSON: invalid JSON: invalid value at line 1, column 1 (`checkup summarize` rebuilds it from the check files)"),
             "\(run.stderr)")
         #expect(try await offPool { try runCLI(["summarize"], in: dir) }.status == 0)
         let data = try #require(FileManager.default.contents(atPath: dir + "/checks/summaries/east.json"))

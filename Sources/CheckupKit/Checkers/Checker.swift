@@ -11,11 +11,11 @@ public protocol Checker: Sendable {
 }
 
 extension Checker {
-    /// Runs `attempts` attempts in sequence with `spacing` between them; an attempt never runs
-    /// after the task is cancelled.
+    /// Runs `attempts` attempts (1 to `Attempt.maximumPerResult`) in sequence with `spacing`
+    /// between them; an attempt never runs after the task is cancelled.
     func runAttempts(_ attempts: Int, spacing: Duration, _ attempt: () async -> Attempt) async -> [Attempt] {
         var times: [Attempt] = []
-        for i in 0..<max(1, attempts) {
+        for i in 0..<min(max(1, attempts), Attempt.maximumPerResult) {
             if Task.isCancelled { break }
             if i > 0, spacing > .zero {
                 try? await Task.sleep(for: spacing)

@@ -156,20 +156,27 @@ public struct DNSChecker: Checker, Equatable {
         return valid ? (String(host), port) : nil
     }
 
-    static func serverProblem(_ text: String) -> String {
-        "\(JSONValue.string(text).shortText) is not a DNS server address (host:port, or [IPv6]:port)"
+    static func serverProblem(_ text: String, shown: String? = nil) -> String {
+        "\(shown ?? JSONValue.string(text).shortText) is not a DNS server address (host:port, or [IPv6]:port)"
     }
 
     /// Why `name` cannot be asked about, or nil when it is empty or a domain name (RFC 1035 §2.3.4:
     /// labels of 1 to 63 octets, 253 in all).
-    static func hostnameProblem(_ name: String) -> String? {
+    /// Names are ASCII here (an internationalized name goes in its xn-- form) and never hold a
+    /// control character: C would cut the name at a NUL without a word.
+    static func hostnameProblem(_ name: String, shown: String? = nil) -> String? {
         if name.isEmpty || name == "." { return nil }
+        let quoted = shown ?? JSONValue.string(name).shortText
+        if let problem = textProblem(name) { return "\(quoted) \(problem)" }
+        if !name.unicodeScalars.allSatisfy(\.isASCII) {
+            return "\(quoted) is not ASCII; write an internationalized name in its ASCII (IDNA) form (\(Punycode.asciiHost(name) ?? "xn--…"))"
+        }
         let bare = name.hasSuffix(".") ? name.dropLast() : Substring(name)
         let labels = bare.split(separator: ".", omittingEmptySubsequences: false)
         if bare.utf8.count <= 253, !name.contains(where: \.isWhitespace), labels.allSatisfy({ (1...63).contains($0.utf8.count) }) {
             return nil
         }
-        return "\(JSONValue.string(name).shortText) is not a domain name"
+        return "\(quoted) is not a domain name"
     }
 }
 
@@ -191,14 +198,15 @@ extension DNSChecker: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let server = try c.requiredString("endpoint_url")
-        if Self.serverAddress(server) == nil { throw c.error("endpoint_url", Self.serverProblem(server)) }
+        if let problem = textProblem(server, spaces: "a space") { throw c.error("endpoint_url", "\(c.shown("endpoint_url")) \(problem)") }
+        if Self.serverAddress(server) == nil { throw c.error("endpoint_url", Self.serverProblem(server, shown: c.shown("endpoint_url"))) }
         let hostname = try c.string("hostname_fqdn") ?? ""
-        if let problem = Self.hostnameProblem(hostname) { throw c.error("hostname_fqdn", problem) }
+        if let problem = Self.hostnameProblem(hostname, shown: c.shown("hostname_fqdn")) { throw c.error("hostname_fqdn", problem) }
         var queryType = QueryType.a
         if let raw = try c.string("query_type"), !raw.isEmpty {
             guard let type = QueryType(rawValue: raw.uppercased()) else {
                 let known = QueryType.allCases.map(\.rawValue).joined(separator: ", ")
-                throw c.error("query_type", "\(JSONValue.string(raw).shortText) is not a query type (one of: \(known))")
+                throw c.error("query_type", "\(c.shown("query_type")) is not a query type (one of: \(known))")
             }
             queryType = type
         }
@@ -206,6 +214,6 @@ extension DNSChecker: JSONConfigurable {
         if !expect.isEmpty, hostname.isEmpty { throw c.error("expect", "needs hostname_fqdn, the name whose answer to check") }
         self.init(name: try c.string("endpoint_name") ?? "", server: server, hostname: hostname,
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
-                  attempts: try c.nonNegativeInt("attempts"), queryType: queryType, expect: expect)
+                  attempts: try c.attempts(), queryType: queryType, expect: expect)
     }
 }

@@ -123,12 +123,12 @@ extension ExecChecker: JSONConfigurable {
     init(config c: ConfigReader) throws(CheckupError) {
         let raise = try c.string("raise") ?? ""
         if !Self.raiseValues.contains(raise.lowercased()) {
-            throw c.error("raise", "\"\(raise)\" is not one of error, warn, warning")
+            throw c.error("raise", "\(c.shown("raise")) is not one of error, warn, warning")
         }
         self.init(name: try c.string("name") ?? "", command: try c.requiredString("command"),
                   arguments: try c.stringArray("arguments"), thresholdRTT: try c.duration("threshold_rtt"),
                   mustContain: try c.string("must_contain") ?? "", mustNotContain: try c.string("must_not_contain") ?? "",
-                  raise: raise, attempts: try c.nonNegativeInt("attempts"),
+                  raise: raise, attempts: try c.attempts(),
                   attemptSpacing: try c.duration("attempt_spacing"), timeout: try c.duration("timeout"))
     }
 }

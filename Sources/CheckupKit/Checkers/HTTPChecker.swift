@@ -8,7 +8,7 @@ import Foundation
 public struct HTTPChecker: Checker, Equatable {
     /// The name of the endpoint (`endpoint_name`).
     public var name: String
-    /// The URL to GET (`endpoint_url`).
+    /// The URL to GET (`endpoint_url`); a host name outside ASCII is sent in its `xn--` form.
     public var url: String
     /// The only status code that counts as up (`up_status`); 0 accepts 200 to 204.
     public var upStatus: Int
@@ -31,6 +31,14 @@ public struct HTTPChecker: Checker, Equatable {
     public var tlsSkipVerify: Bool
     /// A PEM file of CA certificates to trust instead of the system's (`tls_ca_file`, checkup's extension).
     public var tlsCAFile: String
+    /// Values substituted from the environment into `url` (`$VAR`, `${VAR}`): secrets, which
+    /// `endpoint` shows as `REDACTED`.
+    public var secrets: [String]
+
+    /// The URL as results, the page and messages show it (`endpoint` in check files): `url`
+    /// without user-info, and with every path segment, query value or fragment that holds one of
+    /// `secrets` as `REDACTED`.
+    public var endpoint: String { URLRedaction.publicForm(url, secrets: secrets) }
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -39,7 +47,7 @@ public struct HTTPChecker: Checker, Equatable {
     public init(name: String, url: String, upStatus: Int = 0, thresholdRTT: Duration = .zero,
                 mustContain: String = "", mustNotContain: String = "", attempts: Int = 1,
                 attemptSpacing: Duration = .zero, headers: [String: [String]] = [:],
-                timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "") {
+                timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "", secrets: [String] = []) {
         self.name = name
         self.url = url
         self.upStatus = upStatus
@@ -52,23 +60,27 @@ public struct HTTPChecker: Checker, Equatable {
         self.timeout = timeout
         self.tlsSkipVerify = tlsSkipVerify
         self.tlsCAFile = tlsCAFile
+        self.secrets = secrets
     }
 
     /// Checks the endpoint.
     /// - Throws: `CheckupError` (`.config`) when the URL is not an http(s) URL or a setting is negative.
     public func check() async throws -> CheckResult {
-        if let problem = httpURLProblem(url) { throw CheckupError(.config, "\(name): endpoint_url: \(problem)") }
+        if let problem = httpURLProblem(url, allowsIDN: true) {
+            throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(endpoint).shortText) \(problem)")
+        }
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
         let request = makeRequest()
         let started = CheckResult.now()
         let times = await runAttempts(attempts, spacing: attemptSpacing) { await attempt(request) }
-        var result = CheckResult(title: name, endpoint: url, timestamp: started, times: times, threshold: thresholdRTT)
+        var result = CheckResult(title: name, endpoint: endpoint, timestamp: started, times: times, threshold: thresholdRTT)
         result.conclude()
         return result
     }
 
     func makeRequest() -> TransferRequest {
-        var request = TransferRequest(url: url)
+        // An internationalized host name goes out in its xn-- form, as browsers and Go send it.
+        var request = TransferRequest(url: Punycode.asciiURL(url) ?? url)
         request.headers = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
         request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty
@@ -142,17 +154,16 @@ extension HTTPChecker: JSONConfigurable {
     }
 
     init(config c: ConfigReader) throws(CheckupError) {
-        let url = try c.requiredString("endpoint_url")
-        if let problem = httpURLProblem(url) { throw c.error("endpoint_url", problem) }
+        let (url, secrets) = try c.url("endpoint_url", allowsIDN: true)
         let upStatus = try c.nonNegativeInt("up_status")
         if upStatus != 0 && !(100...599).contains(upStatus) {
             throw c.error("up_status", "\(upStatus) is not an HTTP status code")
         }
         self.init(name: try c.string("endpoint_name") ?? "", url: url, upStatus: upStatus,
                   thresholdRTT: try c.duration("threshold_rtt"), mustContain: try c.string("must_contain") ?? "",
-                  mustNotContain: try c.string("must_not_contain") ?? "", attempts: try c.nonNegativeInt("attempts"),
-                  attemptSpacing: try c.duration("attempt_spacing"), headers: try c.stringListMap("headers"),
+                  mustNotContain: try c.string("must_not_contain") ?? "", attempts: try c.attempts(),
+                  attemptSpacing: try c.duration("attempt_spacing"), headers: try c.headers(),
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
-                  tlsCAFile: try c.string("tls_ca_file") ?? "")
+                  tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets)
     }
 }

@@ -90,8 +90,19 @@ enum HostPort {
         } else if host.contains(":") {
             return nil  // an IPv6 literal needs brackets
         }
-        guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == "@" }) else { return nil }
+        guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == "@" }),
+              host.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
         return (host, port)
+    }
+
+    /// Why `text` is not a usable `host:port`, as a phrase to follow the quoted value; nil when it is one.
+    static func problem(_ text: String) -> String? {
+        if let problem = textProblem(text, spaces: "a space") { return problem }
+        if !text.unicodeScalars.allSatisfy(\.isASCII) {
+            let host = text.lastIndex(of: ":").map { String(text[..<$0]) } ?? text
+            return "has a non-ASCII host name; write it in its ASCII (IDNA) form (\(Punycode.asciiHost(host) ?? "xn--…"))"
+        }
+        return parse(text) == nil ? "is not host:port (use [addr]:port for IPv6)" : nil
     }
 
     /// The host as it goes in a URL: IPv6 literals in brackets.
@@ -116,12 +127,10 @@ extension TCPChecker: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let address = try c.requiredString("endpoint_url")
-        guard HostPort.parse(address) != nil else {
-            throw c.error("endpoint_url", "\(JSONValue.string(address).shortText) is not host:port (use [addr]:port for IPv6)")
-        }
+        if let problem = HostPort.problem(address) { throw c.error("endpoint_url", "\(c.shown("endpoint_url")) \(problem)") }
         self.init(name: try c.string("endpoint_name") ?? "", address: address, tls: try c.bool("tls"),
                   tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
-                  attempts: try c.nonNegativeInt("attempts"))
+                  attempts: try c.attempts())
     }
 }

@@ -116,11 +116,9 @@ extension TLSChecker: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let address = try c.requiredString("endpoint_url")
-        guard HostPort.parse(address) != nil else {
-            throw c.error("endpoint_url", "\(JSONValue.string(address).shortText) is not host:port (use [addr]:port for IPv6)")
-        }
+        if let problem = HostPort.problem(address) { throw c.error("endpoint_url", "\(c.shown("endpoint_url")) \(problem)") }
         self.init(name: try c.string("endpoint_name") ?? "", address: address, timeout: try c.duration("timeout"),
-                  thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.nonNegativeInt("attempts"),
+                  thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.attempts(),
                   certExpiryThreshold: try c.duration("cert_expiry_threshold"),
                   trustedRoots: try c.stringArray("trusted_roots"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads one JSON object of `checkup.json` with errors that name the file and the key path:
 /// `checkup.json: checkers[2].endpoint_url: "htp://x" is not an http(s) URL`.
@@ -8,18 +9,27 @@ struct ConfigReader {
     let path: String
     let file: String
     let environment: [String: String]
+    /// Every value substituted from the environment so far, shared by the whole file's readers.
+    var substitutions = Substitutions()
 
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    /// An error about `key` (or about this object itself when `key` is nil).
+    /// An error about `key` (or about this object itself when `key` is nil). Messages quote
+    /// values as the file has them (`shown`); as a safety net, any substituted value that still
+    /// appears is written back as its `${NAME}`.
     func error(_ key: String?, _ message: String) -> CheckupError {
         let at = key.map(keyPath) ?? path
-        return CheckupError(.config, at.isEmpty ? "\(file): \(message)" : "\(file): \(at): \(message)")
+        let text = substitutions.redact(message)
+        return CheckupError(.config, at.isEmpty ? "\(file): \(text)" : "\(file): \(at): \(text)")
     }
 
     func child(_ object: JSONObject, at path: String) -> ConfigReader {
-        ConfigReader(object: object, path: path, file: file, environment: environment)
+        ConfigReader(object: object, path: path, file: file, environment: environment, substitutions: substitutions)
     }
+
+    /// `key`'s value as the file writes it, shortened, for error messages: `$VAR` stays as
+    /// written, so a secret from the environment is never repeated.
+    func shown(_ key: String) -> String { object[key]?.shortText ?? "null" }
 
     private func value(_ key: String) -> JSONValue? {
         switch object[key] {
@@ -31,8 +41,51 @@ struct ConfigReader {
     /// A string value with `$VAR` and `${VAR}` replaced from the environment (`$$` is a literal `$`).
     func string(_ key: String) throws(CheckupError) -> String? {
         guard let v = value(key) else { return nil }
-        guard case .string(let s) = v else { throw error(key, "is \(v.kindName), expected a string") }
+        guard case .string(let s) = v else { throw error(key, "\(v.asFound), expected a string") }
         return try substitute(s, key: key)
+    }
+
+    /// A required http(s) URL, with the substituted values inside it (the secrets its public
+    /// form redacts, `URLRedaction`). Errors quote the URL as the file writes it.
+    /// With `allowsIDN`, a non-ASCII host name is fine (its user sends the `xn--` form).
+    func url(_ key: String, allowsIDN: Bool = false) throws(CheckupError) -> (url: String, secrets: [String]) {
+        guard case .string(let raw)? = value(key) else { return (try requiredString(key), []) }
+        let (url, secrets) = try substituted(raw, key: key)
+        if url.isEmpty { throw error(key, "is missing; it is required") }
+        if let problem = httpURLProblem(url, allowsIDN: allowsIDN) { throw error(key, "\(shown(key)) \(problem)") }
+        return (url, secrets)
+    }
+
+    /// `attempts`: 0 (or absent) means one; more than `Attempt.maximumPerResult` is an error, so
+    /// that a typo cannot make one round run for a day.
+    func attempts(_ key: String = "attempts") throws(CheckupError) -> Int {
+        let n = try nonNegativeInt(key)
+        if n > Attempt.maximumPerResult {
+            throw error(key, "\(n) is more than \(Attempt.maximumPerResult), the most attempts one result may take")
+        }
+        return n
+    }
+
+    /// Request headers (`{"Name": ["v1", "v2"]}`): names are RFC 9110 tokens, values have no
+    /// line break, NUL or other control character but tab, so that no value can add a header.
+    /// Errors never quote a value (it may hold a secret).
+    func headers(_ key: String = "headers") throws(CheckupError) -> [String: [String]] {
+        let map = try stringListMap(key)
+        let tokenPunctuation = "!#$%&'*+-.^_`|~"
+        for (name, values) in map.sorted(by: { $0.key < $1.key }) {
+            let isToken = !name.isEmpty && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || tokenPunctuation.unicodeScalars.contains($0))
+            }
+            guard isToken else {
+                throw error(key, "\(JSONValue.string(name).shortText) is not a header name (letters, digits and !#$%&'*+-.^_`|~)")
+            }
+            for (i, value) in values.enumerated() {
+                if let problem = textProblem(value, tabs: true) {
+                    throw error("\(key).\(name)[\(i)]", "\(problem), which would end the header; not allowed in a header value")
+                }
+            }
+        }
+        return map
     }
 
     func requiredString(_ key: String) throws(CheckupError) -> String {
@@ -42,7 +95,7 @@ struct ConfigReader {
 
     func bool(_ key: String) throws(CheckupError) -> Bool {
         guard let v = value(key) else { return false }
-        guard case .bool(let b) = v else { throw error(key, "is \(v.kindName), expected true or false") }
+        guard case .bool(let b) = v else { throw error(key, "\(v.asFound), expected true or false") }
         return b
     }
 
@@ -85,11 +138,11 @@ struct ConfigReader {
 
     func stringArray(_ key: String) throws(CheckupError) -> [String] {
         guard let v = value(key) else { return [] }
-        guard case .array(let items) = v else { throw error(key, "is \(v.kindName), expected an array of strings") }
+        guard case .array(let items) = v else { throw error(key, "\(v.asFound), expected an array of strings") }
         var out: [String] = []
         for (i, item) in items.enumerated() {
             guard case .string(let s) = item else {
-                throw error("\(key)[\(i)]", "is \(item.kindName), expected a string")
+                throw error("\(key)[\(i)]", "\(item.asFound), expected a string")
             }
             out.append(try substitute(s, key: "\(key)[\(i)]"))
         }
@@ -100,22 +153,35 @@ struct ConfigReader {
     /// A single string value is accepted as a one-element list.
     func stringListMap(_ key: String) throws(CheckupError) -> [String: [String]] {
         guard let v = value(key) else { return [:] }
-        guard case .object(let o) = v else { throw error(key, "is \(v.kindName), expected an object") }
+        guard case .object(let o) = v else { throw error(key, "\(v.asFound), expected an object") }
         var out: [String: [String]] = [:]
         for (name, item) in o.pairs {
             switch item {
             case .string(let s): out[name] = [try substitute(s, key: "\(key).\(name)")]
             case .array: out[name] = try child(o, at: keyPath(key)).stringArray(name)
-            default: throw error("\(key).\(name)", "is \(item.kindName), expected an array of strings")
+            default: throw error("\(key).\(name)", "\(item.asFound), expected an array of strings")
             }
         }
         return out
     }
 
     /// Replaces `$NAME` and `${NAME}` with the environment's value; `$$` stands for `$`.
-    /// A `$` not followed by a name is kept as it is.
+    /// A `$` not followed by a name is kept as it is. A NUL in the result is an error (C would
+    /// cut the text there without a word).
     func substitute(_ s: String, key: String) throws(CheckupError) -> String {
-        guard s.contains("$") else { return s }
+        try substituted(s, key: key).text
+    }
+
+    /// `substitute`, and the values it put in.
+    func substituted(_ s: String, key: String) throws(CheckupError) -> (text: String, secrets: [String]) {
+        let (text, secrets) = try substitutedText(s, key: key)
+        if text.unicodeScalars.contains("\0") { throw error(key, "contains a NUL character") }
+        return (text, secrets)
+    }
+
+    private func substitutedText(_ s: String, key: String) throws(CheckupError) -> (String, [String]) {
+        guard s.contains("$") else { return (s, []) }
+        var secrets: [String] = []
         var out = ""
         var rest = Substring(s)
         func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
@@ -149,10 +215,27 @@ struct ConfigReader {
                 throw error(key, "environment variable \(name) is not set")
             }
             out += value
+            secrets.append(value)
+            substitutions.record(String(name), value)
             rest = next
         }
         out += rest
-        return out
+        return (out, secrets)
+    }
+}
+
+/// The values substituted from the environment while reading one file, by variable name: secrets,
+/// which error messages never repeat. A reference, so that every reader of the file shares it.
+final class Substitutions: Sendable {
+    private let values = Mutex<[String: String]>([:])
+
+    func record(_ name: String, _ value: String) { values.withLock { $0[name] = value } }
+
+    /// `message` with every substituted value of four characters or more written as `${NAME}`
+    /// (shorter ones would match ordinary words and numbers, and hide little).
+    func redact(_ message: String) -> String {
+        let all = values.withLock { $0 }.filter { $0.value.count >= 4 }.sorted { $0.value.count > $1.value.count }
+        return all.reduce(message) { text, pair in text.replacingOccurrences(of: pair.value, with: "${\(pair.key)}") }
     }
 }
 
@@ -161,6 +244,16 @@ extension JSONValue {
     var shortText: String {
         let text = String(decoding: encoded(), as: UTF8.self)
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+
+    /// What a value of the wrong type is, for `… , expected …` messages: the value itself when
+    /// it is a scalar (`"yes" is a string`), only its kind for an array or object (`is an array`),
+    /// whose text would crowd the line.
+    var asFound: String {
+        switch self {
+        case .array, .object: "is \(kindName)"
+        default: "\(shortText) is \(kindName)"
+        }
     }
 }
 

@@ -6,6 +6,10 @@
 public struct Attempt: Sendable, Equatable {
     /// The error of an attempt whose check was cancelled (the task ended before it finished).
     static let cancelledError = "check cancelled"
+    /// The most attempts one result takes (`attempts` above it is a config error; a checker made
+    /// in code runs at most this many). A hundred tries already make a round of minutes and a
+    /// check file of kilobytes per endpoint.
+    public static let maximumPerResult = 100
 
     /// Round-trip time: for HTTP, from the start of the request until the response headers arrived.
     public var rtt: Duration

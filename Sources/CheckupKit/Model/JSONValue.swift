@@ -19,15 +19,67 @@ enum JSONValue: Sendable, Equatable {
         // Foundation's JSONSerialization parses about three times faster than decoding this enum
         // with JSONDecoder (which tries each type in turn, paying for an error each time); that
         // counts for megabyte summaries. JSONDecoder still words the error for bad input.
-        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-           let value = JSONValue(foundation: object) {
-            return value
+        var serializationError: (any Error)?
+        do {
+            if let value = JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) {
+                return value
+            }
+        } catch {
+            serializationError = error
+        }
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            throw ParseError(message: "is empty; expected JSON")
+        }
+        // Valid JSON nested deeper than the parsers go is not "not valid JSON": say so.
+        if let line = deepNestingLine(data) {
+            throw ParseError(message: "arrays and objects nest more than \(maximumDepth) levels deep (at line \(line)); checkup reads at most \(maximumDepth)")
         }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
-            throw ParseError(message: Self.describe(error))
+            var message = Self.describe(error)
+            // JSONDecoder may say only "not valid JSON"; JSONSerialization's words say where.
+            if !message.contains("line"), let serializationError,
+               let where_ = ((serializationError as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) {
+                message = "invalid JSON: " + Self.lineAndColumn(where_, in: data)
+            }
+            throw ParseError(message: message)
         }
+    }
+
+    /// `text` with its "around character N." (a byte offset) said as a line and column.
+    static func lineAndColumn(_ text: String, in data: Data) -> String {
+        guard let range = text.range(of: " around character "),
+              let offset = Int(text[range.upperBound...].prefix { $0.isNumber }), offset <= data.count else { return text }
+        let before = data.prefix(offset)
+        let line = before.filter { $0 == 0x0A }.count + 1
+        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        return text[..<range.lowerBound].lowercased() + " at line \(line), column \(column)"
+    }
+
+    /// How deep Foundation's parsers nest arrays and objects.
+    static let maximumDepth = 512
+
+    /// The line where `data` first nests arrays and objects deeper than `maximumDepth`, outside
+    /// strings; nil when it never does.
+    static func deepNestingLine(_ data: Data) -> Int? {
+        var depth = 0, line = 1, inString = false, escaped = false
+        for byte in data {
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > maximumDepth { return line }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     /// A value from JSONSerialization's tree; nil for anything it should not produce.

@@ -56,6 +56,13 @@ enum RFC3339 {
         return ns + nanos
     }
 
+    /// Whether `text` is an RFC 3339 date-time that `parse` refused only because it lies outside
+    /// the Unix nanoseconds of an `Int64` (1677-09-21 to 2262-04-11).
+    static func isOutOfRange(_ text: String) -> Bool {
+        guard parse(text) == nil, text.utf8.count > 4, text.utf8.prefix(4).allSatisfy({ (48...57).contains($0) }) else { return false }
+        return parse("2000" + text.dropFirst(4)) != nil
+    }
+
     /// Formats UTC Unix nanoseconds as Go's `RFC3339Nano` in UTC.
     static func format(_ unixNanos: Int64) -> String {
         var seconds = unixNanos / 1_000_000_000

@@ -90,7 +90,7 @@ extension MailSender: ConfigurableSender {
         let smtp = c.child(smtpObject, at: c.keyPath("smtp"))
         let tls = try smtp.string("tls") ?? ""
         guard ["", "starttls", "implicit", "none"].contains(tls.lowercased()) else {
-            throw smtp.error("tls", "\"\(tls)\" is not one of starttls, implicit, none")
+            throw smtp.error("tls", "\(smtp.shown("tls")) is not one of starttls, implicit, none")
         }
         let port = try smtp.nonNegativeInt("port")
         if port > 65535 { throw smtp.error("port", "\(port) is not a port number") }

@@ -83,9 +83,9 @@ extension WebhookSender: ConfigurableSender {
         switch c.object["template"] {
         case nil, .null?: template = nil
         case .object?, .array?: template = try Self.substituted(c.object["template"]!, c, path: "template")  // matched non-nil
-        case let other?: throw c.error("template", "is \(other.kindName), expected a JSON object")
+        case let other?: throw c.error("template", "\(other.asFound), expected a JSON object")
         }
-        self.init(url: try c.httpURL("url"), headers: try c.stringListMap("headers"), templateValue: template)
+        self.init(url: try c.httpURL("url"), headers: try c.headers(), templateValue: template)
         timeout = try c.duration("timeout")
     }
 
@@ -110,7 +110,7 @@ extension ConfigReader {
     /// A required http(s) URL; the value is not repeated in errors (webhook URLs are secrets).
     func httpURL(_ key: String) throws(CheckupError) -> String {
         let url = try requiredString(key)
-        if httpURLProblem(url) != nil { throw error(key, "is not an http(s) URL") }
+        if let problem = httpURLProblem(url) { throw error(key, "the URL \(problem) (not repeated here: it may hold a secret)") }
         return url
     }
 
@@ -118,7 +118,7 @@ extension ConfigReader {
     func recipients(_ key: String) throws(CheckupError) -> [String] {
         if case .string? = object[key] { return [try requiredString(key)] }
         let list = try stringArray(key)
-        if list.isEmpty { throw error(key, "is missing; it is required") }
+        if list.isEmpty { throw error(key, object[key] == nil ? "is missing; it is required" : "is empty; it needs at least one address") }
         return list
     }
 }
@@ -141,7 +141,7 @@ extension AlertingNotifier {
         switch modeText.lowercased() {
         case "", "change": mode = .stateChange
         case "always": mode = .always
-        default: throw c.error("notify", "\"\(modeText)\" is not one of change, always")
+        default: throw c.error("notify", "\(c.shown("notify")) is not one of change, always")
         }
         self.init(sender: sender, mode: mode, failureThreshold: try c.nonNegativeInt("failure_threshold"),
                   successThreshold: try c.nonNegativeInt("success_threshold"), remindEvery: try c.duration("remind_every"),

@@ -10,10 +10,11 @@ public struct StatusPageExport: Sendable {
     /// `fs` or `s3`: how the page lists check files when a store has no summaries yet.
     public var storageType: String
 
-    /// Creates an export of `pageDirectory` reading the store at `storageURL`.
+    /// Creates an export of `pageDirectory` reading the store at `storageURL`, less any user-info:
+    /// the page's files are public.
     public init(pageDirectory: String, storageURL: String, storageType: String) {
         self.pageDirectory = pageDirectory
-        self.storageURL = storageURL
+        self.storageURL = URLRedaction.withoutUserInfo(storageURL)
         self.storageType = storageType
     }
 
@@ -40,7 +41,8 @@ public struct StatusPageExport: Sendable {
     /// as the page has it.
     /// - Throws: `CheckupError` (`.config`) when the template has no `storage: { … }` object.
     public func configScript(template: String) throws(CheckupError) -> String {
-        let url = String(decoding: JSONValue.string(storageURL).encoded(), as: UTF8.self)
+        // config.js is public: a store address never carries user-info there.
+        let url = String(decoding: JSONValue.string(URLRedaction.withoutUserInfo(storageURL)).encoded(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard let key = template.range(of: "\n  storage: {"),
               let close = template.range(of: "}", range: key.upperBound..<template.endIndex) else {

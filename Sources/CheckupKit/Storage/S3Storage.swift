@@ -77,11 +77,27 @@ public struct S3Storage: Storage, StorageReader, Maintainer, Equatable {
     /// which a virtual host's TLS certificate (`*.s3.amazonaws.com`) cannot match.
     var usesPathStyle: Bool { pathStyle ?? (!endpoint.isEmpty || bucket.contains(".")) }
 
-    /// The bucket's base URL as requests address it, ending in `/`: what a browser reads.
+    /// The bucket's base URL as requests address it, ending in `/`: what a browser reads (and
+    /// the exported page's `config.js` publishes), so never with user-info.
     public var bucketURL: String {
-        let base = S3Client.baseURL(endpoint: endpoint.isEmpty ? nil : endpoint, region: region, bucket: bucket,
-                                    pathStyle: usesPathStyle)
+        let base = S3Client.baseURL(endpoint: endpoint.isEmpty ? nil : URLRedaction.withoutUserInfo(endpoint), region: region,
+                                    bucket: bucket, pathStyle: usesPathStyle)
         return base.url + base.prefix + "/"
+    }
+
+    /// Why `endpoint` cannot be an S3 service address (`scheme://host[:port]`), or nil. User-info
+    /// is refused: S3 signs with the access keys, and the address is published in the page's
+    /// `config.js`.
+    static func endpointProblem(_ endpoint: String) -> String? {
+        if let problem = httpURLProblem(endpoint) { return problem }
+        let parts = URLRedaction.Parts(endpoint)
+        if parts.hadUserInfo {
+            return "has user-info (user:password@); S3 signs with access_key_id and secret_access_key instead"
+        }
+        if !(parts.path.isEmpty || parts.path == "/") || parts.query != nil || parts.fragment != nil {
+            return "has a path; an S3 endpoint is scheme://host[:port] only"
+        }
+        return nil
     }
 
     /// Stores `results` as a new check file.
@@ -167,8 +183,8 @@ extension S3Storage: JSONConfigurable {
 
     init(config c: ConfigReader) throws(CheckupError) {
         let endpoint = try c.string("endpoint") ?? ""
-        if !endpoint.isEmpty, httpURLProblem(endpoint) != nil {
-            throw c.error("endpoint", "\(JSONValue.string(endpoint).shortText) is not an http(s) URL")
+        if !endpoint.isEmpty, let problem = Self.endpointProblem(endpoint) {
+            throw c.error("endpoint", "\(c.shown("endpoint")) \(problem)")
         }
         self.init(accessKeyID: try c.string("access_key_id") ?? "",
                   secretAccessKey: try c.string("secret_access_key") ?? "",

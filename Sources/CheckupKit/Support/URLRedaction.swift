@@ -1,0 +1,75 @@
+/// The public form of a URL: what check files, summaries, the page, output and error messages
+/// show of a URL that checkup requests with its secrets.
+///
+/// The rule (README, "Secrets in URLs"): the user-info (`user:password@`) is always left out;
+/// every path segment, query value and fragment that contains a secret (a value substituted
+/// from the environment by `$VAR` or `${VAR}`) is shown as `REDACTED`, query names kept
+/// (`?token=REDACTED`). The scheme, host and port are shown as they are: they say where the
+/// check goes.
+enum URLRedaction {
+    /// What a redacted part is shown as.
+    static let marker = "REDACTED"
+
+    /// `url` without its user-info and with every part that contains one of `secrets` redacted.
+    /// Text that is not a `scheme://` URL (a relative path) keeps any `@`.
+    static func publicForm(_ url: String, secrets: [String] = []) -> String {
+        let parts = Parts(url)
+        let hidden = secrets.filter { !$0.isEmpty }
+        func redacted(_ piece: Substring) -> Substring {
+            hidden.contains { piece.contains($0) } ? Substring(marker) : piece
+        }
+        var out = parts.scheme + parts.hostAndPort
+        if !parts.path.isEmpty {
+            out += parts.path.split(separator: "/", omittingEmptySubsequences: false).map(redacted).joined(separator: "/")
+        }
+        if let query = parts.query {
+            let items = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+                guard let eq = item.firstIndex(of: "=") else { return String(redacted(item)) }
+                return String(item[..<eq]) + "=" + redacted(item[item.index(after: eq)...])
+            }
+            out += "?" + items.joined(separator: "&")
+        }
+        if let fragment = parts.fragment { out += "#" + redacted(Substring(fragment)) }
+        // A secret can span the separators between parts; then the whole rest goes.
+        if hidden.contains(where: { out.dropFirst(parts.scheme.count + parts.hostAndPort.count).contains($0) }) {
+            return parts.scheme + parts.hostAndPort + "/" + marker
+        }
+        return out
+    }
+
+    /// `url` without its user-info, e.g. for a store's address in the page's `config.js`.
+    static func withoutUserInfo(_ url: String) -> String { publicForm(url) }
+
+    /// Whether `url` has a user-info part (`user:password@host`).
+    static func hasUserInfo(_ url: String) -> Bool { Parts(url).hadUserInfo }
+
+    /// A URL split as RFC 3986 §3 does: `scheme://[userinfo@]host[:port]path[?query][#fragment]`.
+    struct Parts {
+        var scheme = "", hostAndPort = "", path = "", query: String?, fragment: String?
+        var hadUserInfo = false
+
+        init(_ url: String) {
+            var rest = Substring(url)
+            if let hash = rest.firstIndex(of: "#") {
+                fragment = String(rest[rest.index(after: hash)...])
+                rest = rest[..<hash]
+            }
+            if let mark = rest.firstIndex(of: "?") {
+                query = String(rest[rest.index(after: mark)...])
+                rest = rest[..<mark]
+            }
+            if let separator = rest.range(of: "://") {
+                scheme = String(rest[..<separator.upperBound])
+                rest = rest[separator.upperBound...]
+            }
+            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            var authority = rest[..<authorityEnd]
+            if !scheme.isEmpty, let at = authority.lastIndex(of: "@") {
+                authority = authority[authority.index(after: at)...]
+                hadUserInfo = true
+            }
+            hostAndPort = String(authority)
+            path = String(rest[authorityEnd...])
+        }
+    }
+}
