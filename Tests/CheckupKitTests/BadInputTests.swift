@@ -7,9 +7,9 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct BadInputTests {
     static let corpus = repositoryRoot.appendingPathComponent("testdata/bad")
     static let secret = "corpus-secret-value"
-    /// A refusal happens at load, before any check or network: far below this even when the
-    /// machine is busy (the design target is well under a second).
-    static let deadline: Duration = .seconds(2)
+    /// A refusal happens at load, before any check or network, well under a second; this bound
+    /// only catches a hang (a run that started checking), so a busy machine cannot fail it.
+    static let deadline: Duration = .seconds(20)
 
     struct Case: Sendable, CustomStringConvertible {
         var arguments: [String]

@@ -35,17 +35,22 @@
   function emptyDay() { return { n: 0, h: 0, d: 0, dn: 0, u: 0, min: 0, max: 0, medW: 0, p95W: 0, w: 0 }; }
 
   // Counts one result in a day's (or a window's) tally.
-  function count(a, s) {
-    a.n++;
-    if (s === 'healthy') a.h++;
-    else if (s === 'degraded') a.d++;
-    else if (s === 'down') a.dn++;
-    else a.u++;
+  // Counts `n` results (default 1: a folded point of a summary stands for several) of state s.
+  function count(a, s, n) {
+    n = n > 1 ? n : 1;
+    a.n += n;
+    if (s === 'healthy') a.h += n;
+    else if (s === 'degraded') a.d += n;
+    else if (s === 'down') a.dn += n;
+    else a.u += n;
   }
 
+  // The usual gap between results, from single results only (folded points span a minute).
   function typicalInterval(points) {
     var d = [];
-    for (var i = 1; i < points.length; i++) if (points[i].t > points[i - 1].t) d.push(points[i].t - points[i - 1].t);
+    for (var i = 1; i < points.length; i++) {
+      if (points[i].t > points[i - 1].t && !(points[i].n > 1) && !(points[i - 1].n > 1)) d.push(points[i].t - points[i - 1].t);
+    }
     return median(d) || 0;
   }
 
@@ -95,7 +100,8 @@
   function readEntry(e) {
     var id = identity(e);
     var recent = arr(e.recent).filter(function (r) { return Array.isArray(r) && isNum(r[0]); }).map(function (r) {
-      return { t: r[0], state: stateName(r[1]), rtt: pos(r[2]), phases: phasesOrNull([pos(r[3]), pos(r[4]), pos(r[5]), pos(r[6])]) };
+      return { t: r[0], state: stateName(r[1]), rtt: pos(r[2]), phases: phasesOrNull([pos(r[3]), pos(r[4]), pos(r[5]), pos(r[6])]),
+               n: isNum(r[7]) && r[7] > 1 ? Math.min(r[7], 1e6) : 1 };
     });
     recent.sort(byTime);
     var last = Array.isArray(e.last) && isNum(e.last[0]) ? { t: e.last[0], state: stateName(e.last[1]), rtt: pos(e.last[2]) }
@@ -260,7 +266,7 @@
     ep.recent.forEach(function (p) {
       var k = dayKey(p.t), a = ep.days.get(k);
       if (!a) { ep.days.set(k, a = emptyDay()); rtts.set(k, []); }
-      count(a, p.state);
+      count(a, p.state, p.n);
       if (p.state !== 'down' && p.rtt > 0) rtts.get(k).push(p.rtt);
     });
     rtts.forEach(function (list, k) {
@@ -285,7 +291,7 @@
     if (state.model.mode === 'checkfiles' && win > settings.timeframeMs * 1.001) return null;
     var a = emptyDay();
     if (win <= DAY) {
-      ep.recent.forEach(function (p) { if (p.t >= now - win) count(a, p.state); });
+      ep.recent.forEach(function (p) { if (p.t >= now - win) count(a, p.state, p.n); });
     } else {
       var from = dayKey(now - (win / DAY - 1) * DAY);
       ep.days.forEach(function (d, k) {

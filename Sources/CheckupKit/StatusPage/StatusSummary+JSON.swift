@@ -16,7 +16,8 @@ extension StatusSummary {
                 o.append("last", e.last.map { .array([int($0.time), .int(Int64($0.state.code)), int($0.rtt)]) } ?? .null)
                 o.append("recent", .array(e.recent.map { p in
                     .array([int(p.time), .int(Int64(p.state.code)), int(p.rtt),
-                            optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)])
+                            optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)]
+                           + (p.count > 1 ? [.int(Int64(p.count))] : []))  // an 8th column only for folded points
                 }))
                 o.append("days", .array(e.days.map { d in
                     .array([.string(d.key), .int(Int64(d.count)), .int(Int64(d.healthy)), .int(Int64(d.degraded)),
@@ -110,9 +111,12 @@ extension StatusSummary {
                 }
                 for (j, row) in try rows(o["recent"], p + ".recent", width: 7).enumerated() {
                     let q = "\(p).recent[\(j)]"
+                    let count = row.count > 7 ? try int(row[7], q) : 1
+                    guard count >= 1 && count <= 1_000_000 else { throw fail("\(q)[7]: \(count) is not a count of results") }
                     e.recent.append(Point(time: try int(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
                                           lookup: try optionalInt(row[3], q), connect: try optionalInt(row[4], q),
-                                          tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q)))
+                                          tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q),
+                                          count: Int(count)))
                 }
                 // Days still covered by `recent` are recomputed from it; the rest were rolled up.
                 let live = Set(e.recent.map { Day.key($0.time) })

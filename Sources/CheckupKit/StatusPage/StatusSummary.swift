@@ -68,7 +68,14 @@ public struct StatusSummary: Sendable, Equatable {
         public var rtt: Int64
         /// Median phase times over the attempts that measured them, in nanoseconds.
         public var lookup: Int64?, connect: Int64?, tls: Int64?, firstByte: Int64?
+        /// How many results this point stands for: 1, or more once older results of the same
+        /// minute and state are folded into one (`compacted`), so a summary stays small however
+        /// often a node checks.
+        public var count = 1
     }
+
+    /// Results newer than this are kept one point each; older ones are folded per minute.
+    public static let rawWindowMs: Int64 = 3_600_000
 
     /// One UTC day's rollup. RTT figures are over the results that were not down; all 0 when none.
     public struct Day: Sendable, Equatable {
@@ -180,6 +187,7 @@ public struct StatusSummary: Sendable, Equatable {
                 e.frozen = Day.merged(e.frozen, Day.rollups(e.recent[..<cut]))
                 e.recent.removeFirst(cut)
             }
+            e.recent = Point.compacted(e.recent, before: nowMS - rawWindowMs)
             e.frozen.removeAll { $0.key < oldestDay }
             e.events.removeAll { $0.time < oldest }
             if e.events.count > Self.maxEvents { e.events.removeFirst(e.events.count - Self.maxEvents) }
@@ -230,20 +238,50 @@ extension StatusSummary.Point {
     }
 }
 
+extension StatusSummary.Point {
+    /// `points` (in time order) with the runs of one minute and one state before `cutoff` (Unix
+    /// milliseconds) folded into one point each: the run's last time, its count, and the median
+    /// of its RTTs and phases. Counts stay exact; a minute holds as many points as state changes.
+    static func compacted(_ points: [Self], before cutoff: Int64) -> [Self] {
+        let old = points.partitioningIndex { $0.time >= cutoff }
+        guard old > 1 else { return points }
+        var out: [Self] = []
+        var run: [Self] = []
+        func flush() {
+            guard let last = run.last else { return }
+            if run.count == 1 { out.append(last); run = []; return }
+            func median(_ values: [Int64?]) -> Int64? { Quantile.median(values.compactMap { $0 }) }
+            let weighted = run.flatMap { Array(repeating: $0.rtt, count: max(1, $0.count)) }
+            out.append(Self(time: last.time, state: last.state, rtt: Quantile.median(weighted) ?? last.rtt,
+                            lookup: median(run.map(\.lookup)), connect: median(run.map(\.connect)),
+                            tls: median(run.map(\.tls)), firstByte: median(run.map(\.firstByte)),
+                            count: run.reduce(0) { $0 + max(1, $1.count) }))
+            run = []
+        }
+        for point in points[..<old] {
+            if let first = run.first, first.state != point.state || first.time / 60_000 != point.time / 60_000 { flush() }
+            run.append(point)
+        }
+        flush()
+        return out + points[old...]
+    }
+}
+
 extension StatusSummary.Day {
-    /// The exact rollup of one day's results.
+    /// The exact rollup of one day's results (a folded point counts for each of its results).
     init(key: String, points: [StatusSummary.Point]) {
         self.key = key
-        count = points.count
         var rtts: [Int64] = []
         for point in points {
+            let n = Swift.max(1, point.count)
+            count += n
             switch point.state {
-            case .healthy: healthy += 1
-            case .degraded: degraded += 1
-            case .down: down += 1
-            case .unknown: unknown += 1
+            case .healthy: healthy += n
+            case .degraded: degraded += n
+            case .down: down += n
+            case .unknown: unknown += n
             }
-            if point.state != .down { rtts.append(point.rtt) }
+            if point.state != .down { rtts.append(contentsOf: repeatElement(point.rtt, count: n)) }
         }
         guard !rtts.isEmpty else { return }
         rtts.sort()
