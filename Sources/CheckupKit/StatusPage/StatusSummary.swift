@@ -74,8 +74,8 @@ public struct StatusSummary: Sendable, Equatable {
         public var count = 1
     }
 
-    /// Results newer than this are kept one point each; older ones are folded per minute.
-    public static let rawWindowMs: Int64 = 3_600_000
+    /// Results newer than this (10 minutes) are kept one point each; older ones are folded per minute.
+    public static let rawWindowMs: Int64 = 600_000
 
     /// One UTC day's rollup. RTT figures are over the results that were not down; all 0 when none.
     public struct Day: Sendable, Equatable {
