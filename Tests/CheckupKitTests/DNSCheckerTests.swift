@@ -176,7 +176,7 @@ extension sockaddr_in {
         let elapsed = clock.now - start
         #expect(result.status == .down)
         #expect(result.times.first?.error == "dns: no answer from \(silent.server) within 300ms")
-        #expect(elapsed >= .milliseconds(280) && elapsed < .seconds(5), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(280) && elapsed < .seconds(20), "took \(elapsed)")
         #expect((result.times.first?.rtt ?? .zero) >= .milliseconds(280))
         withExtendedLifetime(silent) {}
     }
@@ -238,7 +238,7 @@ extension sockaddr_in {
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let result = try await task.value
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < .seconds(20))
         #expect(result.status == .down && result.times.first?.error == "check cancelled")
         withExtendedLifetime(silent) {}
     }

@@ -43,7 +43,7 @@ import Testing
         let r = try await ExecChecker(name: "slow", command: "sh",
                                       arguments: ["-c", "echo $$ > \(dir)/pid; sleep 30 & echo $! > \(dir)/child; wait"],
                                       timeout: .milliseconds(300)).check()
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(20))
         #expect(r.status == .down && r.times[0].error == "timed out after 300ms; killed")
         func state(_ file: String) throws -> String? {
             let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)

@@ -99,7 +99,7 @@ import Testing
         let elapsed = clock.now - start
         #expect(result.status == .down)
         #expect((result.times.first?.error ?? "").contains("timed out"))
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(5))
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(20))
     }
 
     @Test func cancellingTheTaskStopsAHangingTransfer() async throws {
@@ -110,7 +110,7 @@ import Testing
         task.cancel()
         let result = try await task.value
         #expect(result.status == .down)
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(20))
     }
 
     @Test func invalidURLIsAConfigurationErrorNotADownResult() async {

@@ -26,12 +26,12 @@ private final class GatedSender: AlertSender, @unchecked Sendable {  // state be
 
 @Suite struct NotificationDeliveryTests {
     @Test func storingNeverWaitsForAReceiverAndNotifyingIsBounded() async throws {
-        // The receiver never answers (its own timeout is 30 s); the round is stored first and
+        // The receiver never answers (its own timeout is 120 s); the round is stored first and
         // the whole notification gives up at notifyTimeout.
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
         var hanging = try WebhookSender(url: peerURL("/hook/\(UUID().uuidString)/hang"))
-        hanging.timeout = .seconds(30)
+        hanging.timeout = .seconds(120)
         let lines = Mutex([String]())
         let storage = MemoryStorage()
         var checkup = Checkup(checkers: [HTTPChecker(name: "down", url: peerURL("/status/503"))], storage: storage,
@@ -41,7 +41,7 @@ private final class GatedSender: AlertSender, @unchecked Sendable {  // state be
         let clock = ContinuousClock()
         let start = clock.now
         try await checkup.checkAndStore()
-        #expect(clock.now - start < .seconds(20))  // far under the receiver's 30 s
+        #expect(clock.now - start < .seconds(60))  // far under the receiver's 120 s, however busy the machine
         #expect(storage.rounds.count == 1)
         #expect(lines.withLock { $0 } == ["ERROR sending notifications for webhook: not done within 500ms; tried again next round"])
         // What was not sent was put back: the state does not say the problem was alerted.
