@@ -1,6 +1,7 @@
 #ifndef CLINUX_SHIM_H
 #define CLINUX_SHIM_H
 
+#include <malloc.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -53,5 +54,8 @@ static inline int clinux_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CL
 static inline ssize_t clinux_sendfile(int out_fd, int in_fd, off_t *offset, size_t count) {
     return sendfile(out_fd, in_fd, offset, count);
 }
+
+/// mallopt(M_ARENA_MAX, n): at most n malloc arenas for the whole process.
+static inline void clinux_limit_malloc_arenas(int n) { mallopt(M_ARENA_MAX, n); }
 
 #endif
