@@ -16,6 +16,10 @@ extension Invocation {
         case .statuspage(let out, let url, let page): try statuspage(out: out, url: url, page: page)
         case .summarize: try await summarize()
         case .provision(let provider): try await provision(provider)
+        case .validate: return validate()
+        case .initialize(let urls): try initialize(urls)
+        case .completion(let shell): print(Completion.script(for: shell), terminator: "")
+        case .manPage: print(ManPage.text, terminator: "")
         case .help(let topic): print(Help.text(topic))
         case .version: print("checkup \(checkupVersion)")
         }
