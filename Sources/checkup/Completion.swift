@@ -54,13 +54,15 @@ enum Completion {
             done
             case "$command" in
         \(cases)
-                completion) COMPREPLY=($(compgen -W "\(shells.joined(separator: " "))" -- "$cur")); return ;;
                 help) COMPREPLY=($(compgen -W "\(Help.topics.joined(separator: " "))" -- "$cur")); return ;;
                 *) flags="\(flags["", default: []].joined(separator: " "))"
                    if [[ "$cur" != -* ]]; then
                        COMPREPLY=($(compgen -W "\(commands.joined(separator: " "))" -- "$cur")); return
                    fi ;;
             esac
+            if [[ "$command" == completion && "$cur" != -* ]]; then
+                COMPREPLY=($(compgen -W "\(shells.joined(separator: " "))" -- "$cur")); return
+            fi
             COMPREPLY=($(compgen -W "$flags" -- "$cur"))
         }
         complete -F _checkup checkup
@@ -95,11 +97,11 @@ enum Completion {
           esac
           case $command in
         \(cases)
-            completion) compadd \(shells.joined(separator: " ")); return ;;
             help) compadd \(Help.topics.joined(separator: " ")); return ;;
             *) flags=(\(flags["", default: []].joined(separator: " ")))
                if [[ ${words[CURRENT]} != -* ]]; then _describe -t commands 'checkup command' commands; return; fi ;;
           esac
+          if [[ $command == completion && ${words[CURRENT]} != -* ]]; then compadd \(shells.joined(separator: " ")); return; fi
           compadd -a flags
         }
         if [[ $zsh_eval_context[-1] == loadautofunc ]]; then

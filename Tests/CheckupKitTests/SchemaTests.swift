@@ -104,6 +104,12 @@ import Testing
         #expect(passing == Self.beyondASchema, "passed the schema: \(passing.sorted())")
     }
 
+    @Test func theSchemaIsWhatScriptsMakeSchemaWrites() throws {
+        let run = try runTool("python3", [repositoryRoot.appendingPathComponent("Scripts/make-schema").path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == (try Self.text("contrib/checkup.schema.json")), "run python3 Scripts/make-schema > contrib/checkup.schema.json")
+    }
+
     @Test func theSchemaNamesEveryKeyWithATypeAndADescription() throws {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(Self.text("contrib/checkup.schema.json").utf8)) as? [String: Any])
         #expect(object["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
