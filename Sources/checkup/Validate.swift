@@ -58,8 +58,8 @@ extension Invocation {
 
 /// Where a config written into `directory` finds the JSON Schema: ./contrib/checkup.schema.json,
 /// else one beside or above the binary (`contrib/` of a checkout, `share/checkup/` of an
-/// install), as a path relative to `directory` when it lies below it, else absolute; empty when
-/// there is none.
+/// install), as a path relative to `directory` when it lies below it, else a `file://` URL;
+/// empty when there is none.
 private func schemaReference(from directory: String) -> String {
     let fm = FileManager.default
     var candidates = ["contrib/checkup.schema.json"]
@@ -72,5 +72,5 @@ private func schemaReference(from directory: String) -> String {
     let absolute = URL(fileURLWithPath: found).standardizedFileURL.path
     let base = URL(fileURLWithPath: directory.isEmpty ? "." : directory).standardizedFileURL.path
     if absolute.hasPrefix(base + "/") { return String(absolute.dropFirst(base.count + 1)) }
-    return absolute
+    return URL(fileURLWithPath: absolute).absoluteString
 }

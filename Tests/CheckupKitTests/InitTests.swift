@@ -13,6 +13,8 @@ import Testing
         #expect(run.stdout.hasPrefix("Wrote checkup.json with 2 http checkers (127.0.0.1:\(httpPeer.port), 127.0.0.1:\(httpPeer.port)/status/204)"))
         #expect(run.stdout.contains("checkup --store") && run.stdout.contains("checkup validate"))
         let text = try String(contentsOfFile: dir + "/checkup.json", encoding: .utf8)
+        // The schema beside the binary (this checkout's contrib/), as a file URL editors open.
+        #expect(text.hasPrefix(#"{\#n  "$schema": "file:///"#) && text.contains(#"/contrib/checkup.schema.json""#))
         #expect(text.contains(#""endpoint_url": "\#(up)""#) && text.contains(#""type": "fs""#) && text.hasSuffix("}\n"))
 
         #expect(try runCLI(["validate"], in: dir).status == 0)
