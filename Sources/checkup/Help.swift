@@ -1,3 +1,4 @@
+import CheckupKit
 import Foundation
 
 /// The help texts and usage lines.
@@ -149,12 +150,12 @@ enum Help {
         case "init":
             return """
             Write a starter config file that checks each URL over HTTP, with fs storage in
-            ./checkup-data, and say what to run next. An existing file is never replaced.
+            ./\(StarterConfig.directory), and say what to run next. An existing file is never replaced.
 
             \(usage("init"))
 
             A URL without a scheme gets https:// in front. Each checker is named after its host
-            and tries 3 times, 1s apart, with a 10s timeout; above 2s it is degraded.
+            and tries \(StarterConfig.attempts) times, \(StarterConfig.attemptSpacing) apart, with a \(StarterConfig.timeout) timeout; above \(StarterConfig.thresholdRTT) it is degraded.
 
             Example:
               checkup init https://example.com/ https://api.example.com/health
