@@ -104,6 +104,25 @@ import Testing
         #expect(passing == Self.beyondASchema, "passed the schema: \(passing.sorted())")
     }
 
+    @Test func everyCheckerKeyOfTheReadmeTableIsInTheSchema() throws {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(Self.text("contrib/checkup.schema.json").utf8)) as? [String: Any])
+        let defs = try #require(object["$defs"] as? [String: [String: Any]])
+        var rows = 0
+        for line in try Self.text("README.md").split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 2, let type = cells.first.map({ String($0.dropFirst().dropLast()) }),
+                  Checkup.checkerTypes[type] != nil else { continue }
+            rows += 1
+            let properties = try #require(defs[type]?["properties"] as? [String: Any])
+            // The keys: backticked words of the keys cell that are names (not `host:port` or values).
+            let keys = cells[1].components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+                .filter { $0.allSatisfy { $0.isLowercase || $0 == "_" } && $0.contains("_") || ["tls", "name", "command", "arguments", "raise", "expect", "attempts", "headers", "timeout"].contains($0) }
+            #expect(!keys.isEmpty)
+            for key in keys { #expect(properties[key] != nil, "README's \(type) key \(key) is not in the schema") }
+        }
+        #expect(rows == 5)
+    }
+
     @Test func theSchemaIsWhatScriptsMakeSchemaWrites() throws {
         let run = try runTool("python3", [repositoryRoot.appendingPathComponent("Scripts/make-schema").path])
         #expect(run.status == 0, "\(run.stderr)")
