@@ -67,7 +67,7 @@ import Testing
     @Test func nginxSnippetPassesNginxTest() throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let cert = try runTool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=status.example.com",
+        let cert = try runTool("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=status.example.com",
                                            "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1"])
         try #require(cert.status == 0, "\(cert.stderr)")
         let site = try Self.text("contrib/nginx/checkup.conf")
