@@ -27,15 +27,7 @@ extension Checkup {
     /// - Throws: `CheckupError` (`.config`) naming the file, the key path and what is wrong.
     public init(configFile path: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let name = (path as NSString).lastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CheckupError(.config, "\(path): no such file (use -c to name the config file)")
-        }
-        if isDirectory.boolValue { throw CheckupError(.config, "\(path): is a directory, not a config file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckupError(.config, "\(path): cannot be read")
-        }
+        let (data, name) = try Self.readConfigFile(path)
         try self.init(configData: data, source: name, environment: environment)
     }
 
@@ -47,6 +39,16 @@ extension Checkup {
     /// - Throws: `CheckupError` (`.config`) naming the key path and what is wrong.
     public init(configData: Data, source: String = "checkup.json",
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        try self.init(configData: configData, source: source, environment: environment, problems: ConfigProblems(collects: false))
+    }
+
+    /// Reads a checkup, handing each independent part's error to `problems`: thrown at once
+    /// (the loader), or kept while the rest is read with that part left out (`validate`). The
+    /// parts are each top-level key and each element of `checkers`, `canary`, `storage` and
+    /// `notifiers`; within one element only its first error is known, as each `init(config:)`
+    /// stops there. Strict or not, the parts are read in the same order, so the first problem
+    /// kept is the one the loader throws.
+    init(configData: Data, source: String, environment: [String: String], problems: ConfigProblems) throws(CheckupError) {
         let value: JSONValue
         do { value = try JSONValue.parse(configData) } catch {
             throw CheckupError(.config, "\(source): \((error as? JSONValue.ParseError)?.message ?? "invalid JSON")")
@@ -57,65 +59,87 @@ extension Checkup {
         let c = ConfigReader(object: top, path: "", file: source, environment: environment)
         self.init(checkers: [])
 
-        concurrentChecks = try c.nonNegativeInt("concurrent_checks")
-        if let text = try c.string("timestamp"), text != RFC3339.zero, !text.isEmpty {
+        concurrentChecks = try problems.step(0) { () throws(CheckupError) in try c.nonNegativeInt("concurrent_checks") }
+        timestamp = try problems.step(nil) { () throws(CheckupError) -> Int64? in
+            guard let text = try c.string("timestamp"), text != RFC3339.zero, !text.isEmpty else { return nil }
             guard let ns = RFC3339.parse(text) else {
                 if RFC3339.isOutOfRange(text) {
                     throw c.error("timestamp", "\(c.shown("timestamp")) is out of range (checkup's times run from \(RFC3339.format(.min)) to \(RFC3339.format(.max)))")
                 }
                 throw c.error("timestamp", "\(c.shown("timestamp")) is not an RFC 3339 time such as \"2016-09-01T12:00:00Z\"")
             }
-            timestamp = ns
+            return ns
         }
+        if case .string(let schema)? = top["$schema"] { configOptions.schema = schema }
 
-        checkers = try Self.checkerList(c, "checkers")
-        for (i, element) in try Self.elements(c, "checkers").enumerated() where element["quorum"] != nil {
-            quorums[checkers[i].name] = try c.child(element, at: "checkers[\(i)]").nonNegativeInt("quorum")
+        let read = try Self.checkerList(c, "checkers", problems)
+        checkers = read.map(\.checker)
+        for (element, checker) in read where element.object["quorum"] != nil {
+            quorums[checker.name] = try problems.step(nil) { () throws(CheckupError) in try element.nonNegativeInt("quorum") }
         }
-        canary = try Self.checkerList(c, "canary")
+        canary = try Self.checkerList(c, "canary", problems).map(\.checker)
 
-        if case .object(let object)? = top["storage"] {
-            let reader = c.child(object, at: "storage")
-            let type = try Self.discriminator(reader, keys: ["type", "provider"], kind: "storage",
-                                              known: Self.storageTypes.keys.sorted(), later: Self.foreignStorageTypes)
-            storage = try Self.storageTypes[type.value]!.init(config: reader) as? any Storage  // all are Storage
-            configOptions.storageTypeKey = type.key
-        } else if let other = top["storage"], other != .null {
-            throw c.error("storage", "\(other.asFound), expected an object")
+        let stored = try problems.step(nil) { () throws(CheckupError) -> (key: String, storage: (any Storage)?)? in
+            if case .object(let object)? = top["storage"] {
+                let reader = c.child(object, at: "storage")
+                let type = try Self.discriminator(reader, keys: ["type", "provider"], kind: "storage",
+                                                  known: Self.storageTypes.keys.sorted(), later: Self.foreignStorageTypes)
+                return (type.key, try Self.storageTypes[type.value]!.init(config: reader) as? any Storage)  // all are Storage
+            } else if let other = top["storage"], other != .null {
+                throw c.error("storage", "\(other.asFound), expected an object")
+            }
+            return nil
+        }
+        if let stored {
+            storage = stored.storage
+            configOptions.storageTypeKey = stored.key
         }
 
         var notifierElements: [(JSONObject, String)] = []
-        if case .object(let object)? = top["notifier"] {
-            notifierElements.append((object, "notifier"))
-        } else if let other = top["notifier"], other != .null {
-            throw c.error("notifier", "\(other.asFound), expected an object")
+        try problems.step(()) { () throws(CheckupError) in
+            if case .object(let object)? = top["notifier"] {
+                notifierElements.append((object, "notifier"))
+            } else if let other = top["notifier"], other != .null {
+                throw c.error("notifier", "\(other.asFound), expected an object")
+            }
         }
-        for (i, element) in try Self.elements(c, "notifiers").enumerated() {
+        for (i, element) in try Self.elements(c, "notifiers", problems) {
             notifierElements.append((element, "notifiers[\(i)]"))
         }
-        configOptions.statusPageURL = try c.string("status_page_url") ?? ""
-        if !configOptions.statusPageURL.isEmpty, let problem = httpURLProblem(configOptions.statusPageURL) {
-            throw c.error("status_page_url", "\(c.shown("status_page_url")) \(problem)")
+        configOptions.statusPageURL = try problems.step("") { () throws(CheckupError) in
+            let url = try c.string("status_page_url") ?? ""
+            if !url.isEmpty, let problem = httpURLProblem(url) { throw c.error("status_page_url", "\(c.shown("status_page_url")) \(problem)") }
+            return url
         }
-        configOptions.stateFile = try c.string("state_file") ?? ""
-        if !configOptions.stateFile.isEmpty, let problem = FileStateStore.problem(path: configOptions.stateFile) {
-            throw c.error("state_file", "\(c.shown("state_file")) \(problem)")
+        configOptions.stateFile = try problems.step("") { () throws(CheckupError) in
+            let file = try c.string("state_file") ?? ""
+            if !file.isEmpty, let problem = FileStateStore.problem(path: file) { throw c.error("state_file", "\(c.shown("state_file")) \(problem)") }
+            return file
         }
-        origin = try c.string("origin") ?? ""
-        if !origin.isEmpty, let problem = originProblem(origin) { throw c.error("origin", "\(c.shown("origin")) \(problem)") }
-        location = try c.string("location") ?? ""
-        if let problem = textProblem(location) ?? (location.count > 100 ? "is longer than 100 characters" : nil) {
-            throw c.error("location", "\(c.shown("location")) \(problem)")
+        origin = try problems.step("") { () throws(CheckupError) in
+            let origin = try c.string("origin") ?? ""
+            if !origin.isEmpty, let problem = originProblem(origin) { throw c.error("origin", "\(c.shown("origin")) \(problem)") }
+            return origin
         }
-        quorum = try c.nonNegativeInt("quorum")
-        staleAfter = try c.duration("stale_after")
+        location = try problems.step("") { () throws(CheckupError) in
+            let location = try c.string("location") ?? ""
+            if let problem = textProblem(location) ?? (location.count > 100 ? "is longer than 100 characters" : nil) {
+                throw c.error("location", "\(c.shown("location")) \(problem)")
+            }
+            return location
+        }
+        quorum = try problems.step(0) { () throws(CheckupError) in try c.nonNegativeInt("quorum") }
+        staleAfter = try problems.step(.zero) { () throws(CheckupError) in try c.duration("stale_after") }
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
-            let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
-                                              known: AlertingNotifier.senderTypes.keys.sorted())
-            var notifier = try AlertingNotifier(config: reader, type: type.value, stateStore: store,
-                                                stateKey: "\(index):\(type.value)", statusPageURL: configOptions.statusPageURL)
+            let notifier = try problems.step(nil) { () throws(CheckupError) -> AlertingNotifier? in
+                let type = try Self.discriminator(reader, keys: ["type", "name"], kind: "notifier",
+                                                  known: AlertingNotifier.senderTypes.keys.sorted())
+                return try AlertingNotifier(config: reader, type: type.value, stateStore: store,
+                                            stateKey: "\(index):\(type.value)", statusPageURL: configOptions.statusPageURL)
+            }
+            guard var notifier else { continue }
             notifier.claims = alertClaims()
             notifier.origin = resolvedOrigin
             if staleAfter > .zero { notifier.claimWindow = staleAfter }
@@ -140,38 +164,49 @@ extension Checkup {
         return nil
     }
 
-    /// The checkers of an array key (`checkers`, `canary`). Two of one type with the same name and
-    /// address are an error: the page, the summaries and the alerts could not tell them apart.
-    private static func checkerList(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [any Checker] {
-        var list: [any Checker] = []
+    /// The checkers of an array key (`checkers`, `canary`), each with its element's reader.
+    /// Two of one type with the same name and address are an error: the page, the summaries and
+    /// the alerts could not tell them apart.
+    private static func checkerList(_ c: ConfigReader, _ key: String,
+                                    _ problems: ConfigProblems) throws(CheckupError) -> [(object: ConfigReader, checker: any Checker)] {
+        var list: [(object: ConfigReader, checker: any Checker)] = []
         var seen: [String: Int] = [:]
-        for (i, element) in try elements(c, key).enumerated() {
+        for (i, element) in try elements(c, key, problems) {
             let reader = c.child(element, at: "\(key)[\(i)]")
-            let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
-            // The discriminator was looked up in checkerTypes, and all of them are checkers.
-            list.append(try checkerTypes[type.value]!.init(config: reader) as! any Checker)
-            let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? .null
-            let identity = "\(type.value) \(name.shortText) \(address.shortText)"
-            if let first = seen[identity] {
-                throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")
+            try problems.step(()) { () throws(CheckupError) in
+                let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
+                // The discriminator was looked up in checkerTypes, and all of them are checkers.
+                let checker = try checkerTypes[type.value]!.init(config: reader) as! any Checker
+                let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? .null
+                let identity = "\(type.value) \(name.shortText) \(address.shortText)"
+                if let first = seen[identity] {
+                    throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")
+                }
+                seen[identity] = i
+                list.append((reader, checker))
             }
-            seen[identity] = i
         }
         return list
     }
 
-    /// The objects of an array key such as `checkers`.
-    private static func elements(_ c: ConfigReader, _ key: String) throws(CheckupError) -> [JSONObject] {
-        switch c.object[key] {
-        case nil, .null?: return []
-        case .array(let items)?:
-            var out: [JSONObject] = []
-            for (i, item) in items.enumerated() {
-                guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "\(item.asFound), expected an object") }
-                out.append(o)
+    /// The objects of an array key such as `checkers`, with their indices; an element that is
+    /// not an object is a problem of its own.
+    private static func elements(_ c: ConfigReader, _ key: String,
+                                 _ problems: ConfigProblems) throws(CheckupError) -> [(Int, JSONObject)] {
+        try problems.step([]) { () throws(CheckupError) -> [(Int, JSONObject)] in
+            switch c.object[key] {
+            case nil, .null?: return []
+            case .array(let items)?:
+                var out: [(Int, JSONObject)] = []
+                for (i, item) in items.enumerated() {
+                    try problems.step(()) { () throws(CheckupError) in
+                        guard case .object(let o) = item else { throw c.error("\(key)[\(i)]", "\(item.asFound), expected an object") }
+                        out.append((i, o))
+                    }
+                }
+                return out
+            case let other?: throw c.error(key, "\(other.asFound), expected an array")
             }
-            return out
-        case let other?: throw c.error(key, "\(other.asFound), expected an array")
         }
     }
 
@@ -238,6 +273,8 @@ extension Checkup {
         if quorum != 0 { top.append("quorum", .int(Int64(quorum))) }
         if staleAfter != .zero { top.append("stale_after", .int(staleAfter.nanoseconds)) }
         if !canary.isEmpty { top.append("canary", .array(try Self.checkerElements(canary, "canary"))) }
+        // An editor's `$schema` leads, where it was written (the Go tool ignores it).
+        if !configOptions.schema.isEmpty { top.pairs.insert(("$schema", .string(configOptions.schema)), at: 0) }
         return JSONValue.object(top).encoded()
     }
 

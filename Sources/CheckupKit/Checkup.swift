@@ -52,6 +52,8 @@ public struct Checkup: Sendable {
 
     /// What `checkup.json` said that only reading and writing it back uses.
     public var configOptions = ConfigOptions()
+    /// Told as each checker of a round finishes (`done` of `total`, the checker's name).
+    public var progress = ProgressSink.discard
 
     /// The number of checkers run at once when `concurrentChecks` is 0, as in the original.
     public static let defaultConcurrentChecks = 5
@@ -90,11 +92,17 @@ public struct Checkup: Sendable {
         }
         let limit = concurrentChecks == 0 ? Self.defaultConcurrentChecks : concurrentChecks
         var slots = [Outcome?](repeating: nil, count: checkers.count)
+        var finished = 0
+        func record(_ done: Outcome) {
+            slots[done.index] = done
+            finished += 1
+            progress.report(finished, checkers.count, checkers[done.index].name)
+        }
         await withTaskGroup(of: Outcome.self) { group in
             for (index, checker) in checkers.enumerated() {
                 // Keep at most `limit` running: wait for one to finish before starting another.
                 if index >= limit, let done = await group.next() {
-                    slots[done.index] = done
+                    record(done)
                 }
                 group.addTask {
                     do {
@@ -105,7 +113,7 @@ public struct Checkup: Sendable {
                 }
             }
             for await done in group {
-                slots[done.index] = done
+                record(done)
             }
         }
         var results: [CheckResult] = []

@@ -18,6 +18,14 @@ enum Command {
     case summarize
     /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists).
     case provision(provider: String?)
+    /// Report every problem of the config file, running nothing.
+    case validate
+    /// Write a starter config file for `urls`, never over an existing file.
+    case initialize(urls: [String])
+    /// Print the completion script for `shell` (bash, zsh or fish).
+    case completion(shell: String)
+    /// Print the manual page (roff), made from the help texts.
+    case manPage
     /// Print the help for `topic`: a command's name, else (nil or any other word) the general help.
     case help(topic: String?)
     /// Print the version.
@@ -97,10 +105,29 @@ struct Invocation {
                             wrongCount: { _ in "provision takes at most one argument, the storage type" }) { arguments, _ in
             .provision(provider: arguments.first?.lowercased())
         },
+        "validate": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("validate")) { _, _ in .validate },
+        "init": Syntax(flags: [], arguments: 0...Int.max,
+                       wrongCount: { _ in "init takes URLs" }) { arguments, _ in .initialize(urls: arguments) },
+        "completion": Syntax(flags: [], arguments: 1...1,
+                             wrongCount: { _ in "completion needs exactly one SHELL: bash, zsh or fish" }) { arguments, _ throws(CheckupError) in
+            guard Completion.shells.contains(arguments[0]) else {
+                throw CheckupError(.usage, "completion: \"\(arguments[0])\" is not a shell it knows (bash, zsh or fish)")
+            }
+            return .completion(shell: arguments[0])
+        },
+        "man": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("man")) { _, _ in .manPage },
     ]
 
     /// The words that name a command: the commands' and `help`.
     static let commandWords: Set<String> = Set(commands.keys.filter { !$0.isEmpty }).union(["help"])
+
+    /// Each command word's flags ("" for none), spelled as typed (`--listen`, `-o`, `--out`), with
+    /// the --config and --help every command takes: what the completion scripts offer.
+    static var flagSpellings: [String: [String]] {
+        commands.mapValues { syntax in
+            syntax.flags.union([.config, .help]).sorted { $0.name < $1.name }.flatMap { ["--" + $0.name] + ($0.short.map { [$0] } ?? []) }
+        }
+    }
 
     /// Parses the arguments after the program's name. Flags and arguments mix freely; `--` ends
     /// the flags; the first argument that names a command (before any other) is the command.

@@ -16,6 +16,10 @@ extension Invocation {
         case .statuspage(let out, let url, let page): try statuspage(out: out, url: url, page: page)
         case .summarize: try await summarize()
         case .provision(let provider): try await provision(provider)
+        case .validate: return validate()
+        case .initialize(let urls): try initialize(urls)
+        case .completion(let shell): print(Completion.script(for: shell), terminator: "")
+        case .manPage: print(ManPage.text, terminator: "")
         case .help(let topic): print(Help.text(topic))
         case .version: print("checkup \(checkupVersion)")
         }
@@ -38,13 +42,17 @@ extension Invocation {
 
     /// `checkup [--store]`: prints the results (1 unless all are healthy), or stores them silently.
     private func check(store: Bool) async throws -> Int32 {
-        let checkup = try loadCheckup()
+        var checkup = try loadCheckup()
+        let progress = TerminalProgress.make("checking")
+        if let progress { checkup.progress = progress.sink }
+        defer { progress?.finish() }
         if store {
             _ = try requireStorage(checkup)
             try await checkup.checkAndStore()
             return 0
         }
         let results = try await checkup.runChecks()
+        progress?.finish()
         let environment = ProcessInfo.processInfo.environment
         let colored = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         for result in results {
@@ -140,7 +148,9 @@ extension Invocation {
         guard let reader = try requireStorage(checkup) as? any StorageReader, let summaries = checkup.summaries else {
             throw CheckupError(.config, "configured storage type does not keep status summaries")
         }
-        let (rebuilt, skipped) = try await summaries.rebuildReporting(from: reader)
+        let progress = TerminalProgress.make("reading")
+        let (rebuilt, skipped) = try await summaries.rebuildReporting(from: reader, progress: progress?.sink ?? .discard)
+        progress?.finish()
         for (_, reason) in skipped {
             printError("checkup: summarize: skipped \(reason)")
         }
@@ -169,7 +179,12 @@ extension Invocation {
         }
         print("One sec...")
         fflush(nil)
-        print(try await provisioner.provision())
+        let progress = TerminalProgress.make("provisioning: step")
+        let info = try await { () async throws -> ProvisionInfo in
+            defer { progress?.finish() }
+            return try await provisioner.provision(progress: progress?.sink ?? .discard)
+        }()
+        print(info)
         if let s3 = storage as? S3Storage {
             print("The user \(S3Storage.publicUserName) may only list and read the objects of bucket \(s3.bucket)")
             print("(an inline policy), not every bucket of the account as the original's AmazonS3ReadOnlyAccess.")

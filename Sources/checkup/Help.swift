@@ -1,7 +1,10 @@
+import CheckupKit
+import Foundation
+
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3]"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
@@ -11,7 +14,27 @@ enum Help {
         "provision": "Usage: checkup provision [s3] [-c FILE]",
         "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
         "summarize": "Usage: checkup summarize [-c FILE]",
+        "validate": "Usage: checkup validate [-c FILE]",
+        "init": "Usage: checkup init URL... [-c FILE]",
+        "completion": "Usage: checkup completion bash|zsh|fish",
+        "man": "Usage: checkup man",
     ]
+
+    /// Every command that has a help text of its own, in the general help's order.
+    static let topics = ["every", "message", "serve", "statuspage", "summarize", "provision",
+                         "validate", "init", "completion", "man"]
+
+    /// The general help's list of commands: each command word with its one-line summary.
+    static var commandSummaries: [(command: String, summary: String)] {
+        let lines = text(nil).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "Commands:") else { return [] }
+        return lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.compactMap { line in
+            guard let gap = line.range(of: "  ", range: line.index(line.startIndex, offsetBy: 2)..<line.endIndex) else { return nil }
+            let head = line[..<gap.lowerBound].trimmingCharacters(in: .whitespaces)
+            let word = String(head.prefix { $0 != " " })
+            return (word, line[gap.upperBound...].trimmingCharacters(in: .whitespaces))
+        }
+    }
 
     /// The usage line of `command`; the general one for "" or a word that is not a command.
     static func usage(_ command: String) -> String {
@@ -111,6 +134,52 @@ enum Help {
             AWS_SECRET_ACCESS_KEY and AWS_BUCKET_NAME instead. The credentials used need the IAM
             permissions IAMFullAccess and AmazonS3FullAccess.
             """
+        case "validate":
+            return """
+            Check the config file without running a check or touching the storage, and report
+            every problem in it, not only the first.
+
+            \(usage("validate"))
+
+            Each problem is one line on standard output, FILE: KEY.PATH: MESSAGE, in the words
+            the other commands use when they refuse the file; within one checker, storage or
+            notifier only the first problem is reported. The exit status is 1 when there is any.
+            Editors can check the file as it is typed against contrib/checkup.schema.json
+            ("$schema" in the file).
+            """
+        case "init":
+            return """
+            Write a starter config file that checks each URL over HTTP, with fs storage in
+            ./\(StarterConfig.directory), and say what to run next. An existing file is never replaced.
+
+            \(usage("init"))
+
+            A URL without a scheme gets https:// in front. Each checker is named after its host
+            and tries \(StarterConfig.attempts) times, \(StarterConfig.attemptSpacing) apart, with a \(StarterConfig.timeout) timeout; above \(StarterConfig.thresholdRTT) it is degraded.
+
+            Example:
+              checkup init https://example.com/ https://api.example.com/health
+            """
+        case "completion":
+            return """
+            Print a script that completes checkup's commands and flags in bash, zsh or fish.
+
+            \(usage("completion"))
+
+            Examples:
+              source <(checkup completion bash)
+              checkup completion zsh > "${fpath[1]}/_checkup"
+              checkup completion fish > ~/.config/fish/completions/checkup.fish
+            """
+        case "man":
+            return """
+            Print checkup's manual page (roff), made from this help.
+
+            \(usage("man"))
+
+            Example:
+              checkup man > /usr/local/share/man/man1/checkup.1
+            """
         default:
             return """
             checkup: distributed, lock-free, self-hosted health checks and status pages.
@@ -127,6 +196,10 @@ enum Help {
               statuspage        write a ready-to-host copy of the status page
               summarize         rebuild the status page's summaries from the check files
               provision [s3]    set up S3 storage for a status page
+              validate          report every problem of the config file
+              init URL...       write a starter config file for the URLs
+              completion SHELL  print the completion script for bash, zsh or fish
+              man               print the manual page
 
             Flags:
               -c, --config FILE   the config file (default checkup.json)

@@ -177,9 +177,14 @@ let s3Peer: S3Peer = {
         let policy = String(decoding: try await client.send("GetBucketPolicy", "GET", key: "", query: [("policy", "")]).body, as: UTF8.self)
         #expect(policy.contains("PublicReadGetObject") && policy.contains("arn:aws:s3:::\(admin.bucket)/*"))
 
-        // Running it again reuses the user and the bucket.
-        let again = try await admin.provision()
+        // Running it again reuses the user and the bucket, and tells its progress before each step.
+        let steps = Mutex2<[String]>([])
+        let again = try await admin.provision(progress: ProgressSink { done, total, step in
+            steps.set(steps.get() + ["\(done)/\(total) \(step)"])
+        })
         #expect(again.userID == info.userID && again.publicAccessKeyID != info.publicAccessKeyID)
+        #expect(steps.get() == ["1/6 CreateUser", "2/6 PutUserPolicy", "3/6 CreateAccessKey", "4/6 CreateBucket",
+                                "5/6 PutBucketCors", "6/6 PutBucketPolicy", "6/6 done"])
 
         // Clean up: IAM allows two keys per user, and the next test provisions again.
         let iam = IAMClient(credentials: client.credentials, endpoint: s3Peer.endpoint)

@@ -9,6 +9,8 @@ public struct ConfigOptions: Sendable, Equatable {
     /// The discriminator key the storage was read with (`type`, or the 2016 `provider`),
     /// written back the same way.
     public var storageTypeKey: String
+    /// The file's `"$schema"` (the JSON Schema editors check it against), written back first.
+    public var schema: String = ""
 
     /// Creates the options; the defaults are what a file without these keys means.
     public init(statusPageURL: String = "", stateFile: String = "", storageTypeKey: String = "type") {

@@ -128,7 +128,8 @@ public struct StatusSummaries: Sendable {
     /// before anything is written.
     /// - Returns: the summaries written, by origin, this node's always among them, and the files skipped.
     @discardableResult
-    public func rebuildReporting(from reader: any StorageReader, now: Int64 = CheckResult.now(), concurrency: Int = 16)
+    public func rebuildReporting(from reader: any StorageReader, now: Int64 = CheckResult.now(), concurrency: Int = 16,
+                                 progress: ProgressSink = .discard)
         async throws -> (summaries: [StatusSummary], skipped: [(name: String, reason: String)]) {
         // Oldest first, a window of files at a time, each added as of its own newest result: as
         // the nodes would have added them live, so memory stays bounded by one window and every
@@ -139,7 +140,7 @@ public struct StatusSummaries: Sendable {
             (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
         }
         var summaries = [origin: StatusSummary(origin: origin)]
-        var start = 0
+        var start = 0, read = 0
         while start < names.count {
             let window = Array(names[start..<min(start + Self.rebuildWindow, names.count)])
             start += window.count
@@ -165,9 +166,12 @@ public struct StatusSummaries: Sendable {
                         batch = fetched
                     } catch let skip as SkippedFile {
                         skipped.append((skip.name, skip.reason))
+                        read += 1
                         if next < window.count { fetchNext() }
                         continue
                     }
+                    read += 1
+                    progress.report(read, names.count, "check files")
                     for result in batch { byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result) }
                     if next < window.count { fetchNext() }
                 }

@@ -12,7 +12,10 @@ extension S3Storage: Provisioner {
     /// Creates the public user, its policy and key, the bucket, its CORS rule and its policy.
     /// - Throws: `CheckupError` naming the step that failed, what was already created, and how
     ///   to clean up or go on.
-    public func provision() async throws -> ProvisionInfo {
+    public func provision() async throws -> ProvisionInfo { try await provision(progress: .discard) }
+
+    /// `provision()`, telling `progress` before each of its six steps.
+    public func provision(progress: ProgressSink) async throws -> ProvisionInfo {
         var storage = self
         if storage.region.isEmpty { storage.region = "us-east-1" }
         let s3 = try storage.client()
@@ -23,6 +26,7 @@ extension S3Storage: Provisioner {
         let steps = ["CreateUser", "PutUserPolicy", "CreateAccessKey", "CreateBucket", "PutBucketCors", "PutBucketPolicy"]
         func run<T>(_ body: () async throws -> T) async throws -> T {
             step += 1
+            progress.report(step, steps.count, steps[step - 1])
             do {
                 return try await body()
             } catch {
@@ -44,6 +48,7 @@ extension S3Storage: Provisioner {
         created.append("bucket \(bucket)")
         try await run { try await s3.putBucketCors() }
         try await run { try await s3.putBucketPolicy(storage.publicReadPolicy) }
+        progress.report(steps.count, steps.count, "done")
         return ProvisionInfo(userID: userID, username: user, publicAccessKeyID: key.id, publicAccessKey: key.secret)
     }
 

@@ -105,4 +105,11 @@ public struct ProvisionInfo: Sendable, Equatable, CustomStringConvertible {
 public protocol Provisioner: Sendable {
     /// Creates what the storage needs and returns the public credentials for the status page.
     func provision() async throws -> ProvisionInfo
+    /// `provision()`, telling `progress` before each step (its number of all, and its name).
+    func provision(progress: ProgressSink) async throws -> ProvisionInfo
+}
+
+extension Provisioner {
+    /// Provisions without reporting steps, for provisioners that have none to tell.
+    public func provision(progress: ProgressSink) async throws -> ProvisionInfo { try await provision() }
 }
