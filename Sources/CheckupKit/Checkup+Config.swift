@@ -193,7 +193,7 @@ extension Checkup {
 
     /// The JSON of this checkup as the Go original writes it: keys `notifiers`, `storage`,
     /// `checkers`, `concurrent_checks`, `timestamp`, each element led by its `"type"`, no trailing
-    /// newline. Reading it back gives an equal checkup.
+    /// newline, a `$` in a string written `$$`. Reading it back gives an equal checkup.
     /// - Throws: `CheckupError` (`.config`) when a checker, storage or notifier is a custom type
     ///   that has no JSON form.
     public func configData() throws -> Data {
@@ -238,7 +238,8 @@ extension Checkup {
         if quorum != 0 { top.append("quorum", .int(Int64(quorum))) }
         if staleAfter != .zero { top.append("stale_after", .int(staleAfter.nanoseconds)) }
         if !canary.isEmpty { top.append("canary", .array(try Self.checkerElements(canary, "canary"))) }
-        return JSONValue.object(top).encoded()
+        // Every string was read with `$VAR` substituted: a `$` left in one is a literal `$`.
+        return JSONValue.object(top).escapingDollars.encoded()
     }
 
     private static func checkerElements(_ list: [any Checker], _ key: String) throws -> [JSONValue] {

@@ -18,6 +18,11 @@ struct XMLElements {
 
     func values(_ path: String) -> [String] { found.filter { $0.path == path }.map(\.text) }
 
+    /// How many elements the document has (a bound the fuzz target checks).
+    var count: Int { found.count }
+    /// The bytes of text in all elements together.
+    var textLength: Int { found.reduce(0) { $0 + $1.text.utf8.count } }
+
     private final class Collector: NSObject, XMLParserDelegate {
         var stack: [String] = []
         var text = ""

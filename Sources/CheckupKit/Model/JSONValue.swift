@@ -171,7 +171,7 @@ enum JSONValue: Sendable, Equatable {
         case .int(let i): out.append(contentsOf: Array(String(i).utf8))
         case .double(let d):
             if d.isFinite, d == d.rounded(), abs(d) < 1e21 {
-                out.append(contentsOf: Array(String(Int64(d)).utf8))
+                out.append(contentsOf: Array(Self.wholeDigits(d).utf8))
             } else {
                 out.append(contentsOf: Array((d.isFinite ? "\(d)" : "null").utf8))
             }
@@ -193,6 +193,17 @@ enum JSONValue: Sendable, Equatable {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A whole number below 1e21 in plain digits, as Go's `'f'` format writes a float64: the
+    /// shortest digits that read back as `d`, then zeros (`1e19` → `10000000000000000000`).
+    /// Beyond Int64 (2^63) the digits come from Swift's shortest description, `1e+19`.
+    static func wholeDigits(_ d: Double) -> String {
+        if abs(d) < 9.2e18 { return String(Int64(d)) }
+        let text = "\(d.magnitude)"
+        guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]) else { return text }
+        let mantissa = text[..<e].filter { $0 != "." }
+        return (d < 0 ? "-" : "") + mantissa + String(repeating: "0", count: max(0, exponent + 1 - mantissa.count))
     }
 
     /// Go's `encoding/json` string escaping, HTML-safe (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes).
