@@ -67,6 +67,7 @@ import Testing
         #expect(RFC3339.parse("1900-02-29T00:00:00Z") == nil)
         #expect(RFC3339.parse("2000-02-29T00:00:00Z") == RFC3339.parse("2000-03-01T00:00:00Z").map { $0 - 86_400_000_000_000 })
         #expect(RFC3339.parse("2016-02-29T12:00:00Z") != nil && RFC3339.parse("2016-12-31T12:00:00Z") != nil)
+        #expect(!RFC3339.isOutOfRange("2015-02-29T00:00:00Z") && RFC3339.isOutOfRange("2300-01-01T00:00:00Z"))
     }
 
     @Test func rfc3339ReadsEveryInstantInt64HoldsAndNoneBeyond() {

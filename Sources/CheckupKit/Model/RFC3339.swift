@@ -72,7 +72,8 @@ enum RFC3339 {
     /// Whether `text` is an RFC 3339 date-time that `parse` refused only because it lies outside
     /// the Unix nanoseconds of an `Int64` (1677-09-21 to 2262-04-11).
     static func isOutOfRange(_ text: String) -> Bool {
-        guard parse(text) == nil, text.utf8.count > 4, text.utf8.prefix(4).allSatisfy({ (48...57).contains($0) }) else { return false }
+        guard parse(text) == nil, text.utf8.count > 4, let year = Int(text.prefix(4)), text.utf8.prefix(4).allSatisfy({ (48...57).contains($0) }),
+              year <= 1677 || year >= 2262 else { return false }  // a year inside is refused for another reason (2015-02-29)
         return parse("2000" + text.dropFirst(4)) != nil
     }
 
