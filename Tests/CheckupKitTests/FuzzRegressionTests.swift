@@ -47,6 +47,17 @@ import Testing
         #expect(error?.message == "checkup.json: concurrent_checks: 10000000000000000000 is not a whole number")
     }
 
+    @Test func jsonReadsLargeIntegersExactlyAndWritesThemBackTheSame() throws {
+        // JSONSerialization gives NSDecimalNumbers for these; their doubleValue was taken, which
+        // rounded -1472731200123456789 to ...768 and made -9200000000322273907 a double that was
+        // written as digits and read back as an integer.
+        let text = "[-1472731200123456789,-9200000000322273907,9223372036854775807,-9223372036854775808,123456789012345678901,12345678901234545678901234567808,9.21e18]"
+        let value = try JSONValue.parse(Data(text.utf8))
+        #expect(value == .array([.int(-1_472_731_200_123_456_789), .int(-9_200_000_000_322_273_907), .int(.max), .int(.min),
+                                 .double(1.2345678901234568e20), .double(1.2345678901234547e31), .int(9_210_000_000_000_000_000)]))
+        #expect(try JSONValue.parse(value.encoded()) == value)
+    }
+
     @Test func aDollarInAStringIsWrittenDoubledSoItReadsBackTheSame() throws {
         // `$$` reads as `$`; configData() wrote that `$` alone, so reading the file it wrote
         // substituted a variable (or failed: `environment variable b is not set`).
@@ -58,6 +69,15 @@ import Testing
         #expect(text.contains(#""origin":"$$HOME""#) && text.contains(#""location":"a$$b""#) && text.contains(#""endpoint_name":"$$1""#))
         let again = try Checkup(configData: written, environment: [:])
         #expect(again.origin == "$HOME" && again.location == "a$b" && again.checkers.first?.name == "$1")
+    }
+
+    @Test func xmlThatIsNotUTF8IsNoAnswerNotACrash() {
+        // FoundationXML trapped on an element name with bytes that are not UTF-8, and made each
+        // such byte in text a three-byte U+FFFD (438 bytes of text from a 312-byte answer).
+        var body = Array("<ListBucketResult><IsTruncated>true</IsTruncated><I".utf8) + [0xFF, 0xFE] + Array("x></ListBucketResult>".utf8)
+        #expect(XMLElements(body).count == 0)
+        body = Array("<Error><Code>SlowDown</Code></Error>".utf8)
+        #expect(XMLElements(body).values("Error/Code") == ["SlowDown"])
     }
 
     @Test func rfc3339AcceptsOnlyDaysTheMonthHas() {

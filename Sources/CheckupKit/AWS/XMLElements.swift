@@ -9,6 +9,10 @@ struct XMLElements {
     private var found: [(path: String, text: String)] = []
 
     init(_ bytes: [UInt8]) {
+        // AWS answers in UTF-8; anything else is no answer. FoundationXML traps on an element
+        // name that is not UTF-8 (its start-element callback force-unwraps the name), and reads
+        // bytes that are not UTF-8 in text as U+FFFD, three bytes each.
+        guard String(validating: bytes, as: UTF8.self) != nil else { return }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector

@@ -112,10 +112,18 @@ enum JSONValue: Sendable, Equatable {
             case CChar(UInt8(ascii: "c")):  // JSON true and false
                 self = .bool(number.boolValue)
             case CChar(UInt8(ascii: "d")), CChar(UInt8(ascii: "f")):
+                // JSONSerialization gives an NSDecimalNumber for integers beyond UInt64 and for
+                // negative ones of 19 digits; its doubleValue is not correctly rounded and its
+                // int64Value wraps, so its exact digits are read instead.
+                let exact = Swift.type(of: number) == NSDecimalNumber.self ? number.description : nil
+                if let exact, let i = Int64(exact) {
+                    self = .int(i)
+                    return
+                }
                 // As JSONDecoder did: a number written with a fraction or exponent that is whole
-                // (1.0, 1e3) is an integer.
-                let d = number.doubleValue
-                self = d == d.rounded() && abs(d) < 9.2e18 ? .int(Int64(d)) : .double(d)
+                // (1.0, 1e3) is an integer, if Int64 holds it.
+                let d = exact.flatMap(Double.init) ?? number.doubleValue
+                self = d == d.rounded() && d >= -0x1p63 && d < 0x1p63 ? .int(Int64(d)) : .double(d)
             case CChar(UInt8(ascii: "Q")):
                 let u = number.uint64Value
                 self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(number.doubleValue)
