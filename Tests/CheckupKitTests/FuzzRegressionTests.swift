@@ -80,6 +80,14 @@ import Testing
         #expect(XMLElements(body).values("Error/Code") == ["SlowDown"])
     }
 
+    @Test func xmlWithAProcessingInstructionIsNoAnswerNotACrash() {
+        // FoundationXML's processing-instruction callback ran strlen on NULL for `<?xm?>`.
+        #expect(XMLElements(Array("<?xm?>\n<Error><Code>x</Code></Error>".utf8)).count == 0)
+        #expect(XMLElements(Array("<Error><?pi data?><Code>x</Code></Error>".utf8)).count == 0)
+        let declared = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n<Error><Code>SlowDown</Code></Error>"
+        #expect(XMLElements(Array(declared.utf8)).values("Error/Code") == ["SlowDown"])
+    }
+
     @Test func rfc3339AcceptsOnlyDaysTheMonthHas() {
         // February 29 of a common year read as March 1 (Go's time.Parse: "day out of range").
         #expect(RFC3339.parse("2015-02-29T00:00:00Z") == nil)

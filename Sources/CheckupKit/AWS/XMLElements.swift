@@ -13,6 +13,11 @@ struct XMLElements {
         // name that is not UTF-8 (its start-element callback force-unwraps the name), and reads
         // bytes that are not UTF-8 in text as U+FFFD, three bytes each.
         guard String(validating: bytes, as: UTF8.self) != nil else { return }
+        // Nor does AWS send processing instructions, and FoundationXML dereferences NULL on one
+        // without data (`<?a?>`): only the XML declaration (`<?xml version=…?>`) may open it.
+        let declaration = bytes.starts(with: Array("<?xml".utf8)) && bytes.count > 5 && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[5])
+        let body = declaration ? bytes.drop { $0 != UInt8(ascii: ">") } : bytes[...]
+        guard body.firstRange(of: Array("<?".utf8)) == nil else { return }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector
