@@ -32,6 +32,14 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func thePageSanitizerKeepsEverySeedAndFoundPayloadInert() async throws {
+        // Scripts/fuzz-page-sanitizer --replay: headless Chromium renders testdata/fuzz/sanitizer/
+        // through the page's renderMessage and checks the allow-list's property on each.
+        let script = repositoryRoot.appendingPathComponent("Scripts/fuzz-page-sanitizer").path
+        let run = try await offPool { try runProgram("/usr/bin/env", ["python3", script, "--replay"]) }
+        #expect(run.status == 0 && run.stdout.contains("failures=0"), "\(run.stdout)\(run.stderr.suffix(2000))")
+    }
+
     // MARK: - what the fuzzers found
 
     @Test func aWholeNumberBeyondInt64IsWrittenInDigitsNotACrash() throws {
