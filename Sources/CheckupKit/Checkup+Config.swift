@@ -228,7 +228,7 @@ extension Checkup {
 
     /// The JSON of this checkup as the Go original writes it: keys `notifiers`, `storage`,
     /// `checkers`, `concurrent_checks`, `timestamp`, each element led by its `"type"`, no trailing
-    /// newline. Reading it back gives an equal checkup.
+    /// newline, a `$` in a string written `$$`. Reading it back gives an equal checkup.
     /// - Throws: `CheckupError` (`.config`) when a checker, storage or notifier is a custom type
     ///   that has no JSON form.
     public func configData() throws -> Data {
@@ -275,7 +275,8 @@ extension Checkup {
         if !canary.isEmpty { top.append("canary", .array(try Self.checkerElements(canary, "canary"))) }
         // An editor's `$schema` leads, where it was written (the Go tool ignores it).
         if !configOptions.schema.isEmpty { top.pairs.insert(("$schema", .string(configOptions.schema)), at: 0) }
-        return JSONValue.object(top).encoded()
+        // Every string was read with `$VAR` substituted: a `$` left in one is a literal `$`.
+        return JSONValue.object(top).escapingDollars.encoded()
     }
 
     private static func checkerElements(_ list: [any Checker], _ key: String) throws -> [JSONValue] {

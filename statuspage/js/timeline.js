@@ -127,5 +127,5 @@
     renderTimeline();
   }
 
-  checkup.timeline = { render: renderTimeline, more: showMore };
+  checkup.timeline = { render: renderTimeline, more: showMore, renderMessage: renderMessage };
 })(window.checkup = window.checkup || {});

@@ -114,16 +114,23 @@ struct S3Client: Sendable {
             if !prefix.isEmpty { query.append(("prefix", prefix)) }
             if let token { query.append(("continuation-token", token)) }
             let response = try await send("ListObjectsV2", "GET", key: "", query: query)
-            let xml = XMLElements(response.body)
-            let keys = xml.values("ListBucketResult/Contents/Key")
-            let dates = xml.values("ListBucketResult/Contents/LastModified")
-            for (key, date) in zip(keys, dates) {
-                objects.append(Object(key: key, lastModified: RFC3339.parse(date) ?? 0))
-            }
-            token = xml.values("ListBucketResult/IsTruncated").first == "true"
-                ? xml.values("ListBucketResult/NextContinuationToken").first : nil
+            let page = Self.listPage(response.body)
+            objects += page.objects
+            token = page.next
         } while token != nil
         return objects
+    }
+
+    /// One ListObjectsV2 answer: its objects and the continuation token of the next page (nil
+    /// when the listing is complete).
+    static func listPage(_ body: [UInt8]) -> (objects: [Object], next: String?) {
+        let xml = XMLElements(body)
+        let keys = xml.values("ListBucketResult/Contents/Key")
+        let dates = xml.values("ListBucketResult/Contents/LastModified")
+        let objects = zip(keys, dates).map { Object(key: $0, lastModified: RFC3339.parse($1) ?? 0) }
+        let next = xml.values("ListBucketResult/IsTruncated").first == "true"
+            ? xml.values("ListBucketResult/NextContinuationToken").first : nil
+        return (objects, next)
     }
 
     /// Deletes `keys`, at most 1000 per DeleteObjects request (the API's limit).

@@ -9,6 +9,15 @@ struct XMLElements {
     private var found: [(path: String, text: String)] = []
 
     init(_ bytes: [UInt8]) {
+        // AWS answers in UTF-8; anything else is no answer. FoundationXML traps on an element
+        // name that is not UTF-8 (its start-element callback force-unwraps the name), and reads
+        // bytes that are not UTF-8 in text as U+FFFD, three bytes each.
+        guard String(validating: bytes, as: UTF8.self) != nil else { return }
+        // Nor does AWS send processing instructions, and FoundationXML dereferences NULL on one
+        // without data (`<?a?>`): only the XML declaration (`<?xml version=…?>`) may open it.
+        let declaration = bytes.starts(with: Array("<?xml".utf8)) && bytes.count > 5 && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[5])
+        let body = declaration ? bytes.drop { $0 != UInt8(ascii: ">") } : bytes[...]
+        guard body.firstRange(of: Array("<?".utf8)) == nil else { return }
         let parser = XMLParser(data: Data(bytes))
         let collector = Collector()
         parser.delegate = collector
@@ -17,6 +26,11 @@ struct XMLElements {
     }
 
     func values(_ path: String) -> [String] { found.filter { $0.path == path }.map(\.text) }
+
+    /// How many elements the document has (a bound the fuzz target checks).
+    var count: Int { found.count }
+    /// The bytes of text in all elements together.
+    var textLength: Int { found.reduce(0) { $0 + $1.text.utf8.count } }
 
     private final class Collector: NSObject, XMLParserDelegate {
         var stack: [String] = []

@@ -240,6 +240,18 @@ final class Substitutions: Sendable {
 }
 
 extension JSONValue {
+    /// This value with each `$` in its strings doubled, the way `ConfigReader.substitute` reads a
+    /// literal `$`, so that a config written out reads back with the same strings. Object keys
+    /// are never substituted, so they stay as they are.
+    var escapingDollars: JSONValue {
+        switch self {
+        case .string(let s) where s.contains("$"): .string(s.replacingOccurrences(of: "$", with: "$$"))
+        case .array(let items): .array(items.map(\.escapingDollars))
+        case .object(let o): .object(JSONObject(o.pairs.map { ($0.0, $0.1.escapingDollars) }))
+        default: self
+        }
+    }
+
     /// The value as it might appear in the file, shortened for error messages.
     var shortText: String {
         let text = String(decoding: encoded(), as: UTF8.self)

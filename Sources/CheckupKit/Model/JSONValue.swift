@@ -112,10 +112,18 @@ enum JSONValue: Sendable, Equatable {
             case CChar(UInt8(ascii: "c")):  // JSON true and false
                 self = .bool(number.boolValue)
             case CChar(UInt8(ascii: "d")), CChar(UInt8(ascii: "f")):
+                // JSONSerialization gives an NSDecimalNumber for integers beyond UInt64 and for
+                // negative ones of 19 digits; its doubleValue is not correctly rounded and its
+                // int64Value wraps, so its exact digits are read instead.
+                let exact = Swift.type(of: number) == NSDecimalNumber.self ? number.description : nil
+                if let exact, let i = Int64(exact) {
+                    self = .int(i)
+                    return
+                }
                 // As JSONDecoder did: a number written with a fraction or exponent that is whole
-                // (1.0, 1e3) is an integer.
-                let d = number.doubleValue
-                self = d == d.rounded() && abs(d) < 9.2e18 ? .int(Int64(d)) : .double(d)
+                // (1.0, 1e3) is an integer, if Int64 holds it.
+                let d = exact.flatMap(Double.init) ?? number.doubleValue
+                self = d == d.rounded() && d >= -0x1p63 && d < 0x1p63 ? .int(Int64(d)) : .double(d)
             case CChar(UInt8(ascii: "Q")):
                 let u = number.uint64Value
                 self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(number.doubleValue)
@@ -171,7 +179,7 @@ enum JSONValue: Sendable, Equatable {
         case .int(let i): out.append(contentsOf: Array(String(i).utf8))
         case .double(let d):
             if d.isFinite, d == d.rounded(), abs(d) < 1e21 {
-                out.append(contentsOf: Array(String(Int64(d)).utf8))
+                out.append(contentsOf: Array(Self.wholeDigits(d).utf8))
             } else {
                 out.append(contentsOf: Array((d.isFinite ? "\(d)" : "null").utf8))
             }
@@ -193,6 +201,17 @@ enum JSONValue: Sendable, Equatable {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A whole number below 1e21 in plain digits, as Go's `'f'` format writes a float64: the
+    /// shortest digits that read back as `d`, then zeros (`1e19` → `10000000000000000000`).
+    /// Beyond Int64 (2^63) the digits come from Swift's shortest description, `1e+19`.
+    static func wholeDigits(_ d: Double) -> String {
+        if abs(d) < 9.2e18 { return String(Int64(d)) }
+        let text = "\(d.magnitude)"
+        guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]) else { return text }
+        let mantissa = text[..<e].filter { $0 != "." }
+        return (d < 0 ? "-" : "") + mantissa + String(repeating: "0", count: max(0, exponent + 1 - mantissa.count))
     }
 
     /// Go's `encoding/json` string escaping, HTML-safe (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes).

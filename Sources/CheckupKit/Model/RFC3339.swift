@@ -23,7 +23,7 @@ enum RFC3339 {
         guard let year = num(0, 4), at(4, "-"), let month = num(5, 2), at(7, "-"), let day = num(8, 2),
               at(10, "T") || at(10, "t") || at(10, " "), let hour = num(11, 2), at(13, ":"),
               let minute = num(14, 2), at(16, ":"), let second = num(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), (1...daysIn(month, year)).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var nanos: Int64 = 0
@@ -51,15 +51,29 @@ enum RFC3339 {
         guard i == b.count else { return nil }
         let days = daysFromCivil(year, month, day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
-        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return nil }
-        return ns + nanos
+        // Before 1970 the whole seconds are counted one short and the fraction as negative, so
+        // that the first instants Int64 holds (1677-09-21T00:12:43.145224192Z) do not overflow.
+        let borrow: Int64 = seconds < 0 ? 1 : 0
+        let (whole, overflow) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
+        let (ns, overflow2) = whole.addingReportingOverflow(nanos - borrow * 1_000_000_000)
+        return overflow || overflow2 ? nil : ns
+    }
+
+    /// The days of `month` (1–12) in `year`, by the Gregorian leap-year rule, as Go's `time.Parse`
+    /// checks them: February 29 only in leap years, never April 31.
+    static func daysIn(_ month: Int, _ year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Whether `text` is an RFC 3339 date-time that `parse` refused only because it lies outside
     /// the Unix nanoseconds of an `Int64` (1677-09-21 to 2262-04-11).
     static func isOutOfRange(_ text: String) -> Bool {
-        guard parse(text) == nil, text.utf8.count > 4, text.utf8.prefix(4).allSatisfy({ (48...57).contains($0) }) else { return false }
+        guard parse(text) == nil, text.utf8.count > 4, let year = Int(text.prefix(4)), text.utf8.prefix(4).allSatisfy({ (48...57).contains($0) }),
+              year <= 1677 || year >= 2262 else { return false }  // a year inside is refused for another reason (2015-02-29)
         return parse("2000" + text.dropFirst(4)) != nil
     }
 
