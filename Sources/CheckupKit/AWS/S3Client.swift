@@ -109,6 +109,7 @@ struct S3Client: Sendable {
     func listObjects(prefix: String = "") async throws -> [Object] {
         var objects: [Object] = []
         var token: String?
+        var seen: Set<String> = []
         repeat {
             var query = [("list-type", "2")]
             if !prefix.isEmpty { query.append(("prefix", prefix)) }
@@ -117,6 +118,10 @@ struct S3Client: Sendable {
             let page = Self.listPage(response.body)
             objects += page.objects
             token = page.next
+            // A server that hands back a token it gave before would page for ever.
+            if let next = token, !seen.insert(next).inserted {
+                throw CheckupError(.service, "S3 ListObjectsV2 \(bucket): the listing repeats a continuation token")
+            }
         } while token != nil
         return objects
     }
