@@ -3,7 +3,8 @@ import Synchronization
 
 /// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
 ///
-/// Routes: `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
+/// Routes: `/metrics` gives the store's latest rounds and the server's request counts in the
+/// Prometheus text format; `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
 /// status summaries (`/summaries/…`) serve the store's files as stored; any other path is a file
 /// of the page directory. Every response carries `ETag` (SHA-256 of the body) and, for files,
 /// `Last-Modified`; a matching `If-None-Match` or `If-Modified-Since` gets `304 Not Modified`,
@@ -35,8 +36,12 @@ public final class StatusPageServer: Sendable {
         let page = URL(fileURLWithPath: pageDirectory).standardizedFileURL.path
         let store: Store = (storage as? FileSystemStorage).map { .directory(URL(fileURLWithPath: $0.directory).standardizedFileURL.path) }
             ?? .reader(storage)
+        let counts = RequestCounts(), summaries = storage as? any SummaryStorage
         server = try HTTPServer(host: host, port: port, limits: limits) { request in
-            Self.route(request, page: page, store: store)
+            let response = request.path == Self.metricsPath ? Self.metrics(summaries, counts: counts)
+                : Self.route(request, page: page, store: store)
+            counts.add(response.status)
+            return response
         }
     }
 
