@@ -11,6 +11,24 @@ extension Checkup {
         return String(describing: type(of: checker))
     }
 
+    /// The checker type of each endpoint by `"<title>\n<endpoint>"`, the title and endpoint as
+    /// results show them (for `serve`'s `/metrics`, whose latest rounds do not record the type).
+    public var endpointTypes: [String: String] {
+        var types: [String: String] = [:]
+        for checker in checkers {
+            let endpoint: String? = switch checker {
+            case let c as HTTPChecker: c.endpoint
+            case let c as TCPChecker: c.address
+            case let c as TLSChecker: c.address
+            case let c as DNSChecker: c.server
+            case let c as ExecChecker: c.command
+            default: nil
+            }
+            if let endpoint { types[checker.name + "\n" + endpoint] = Self.typeName(checker) }
+        }
+        return types
+    }
+
     /// The checker called `name` (compared without regard to case).
     /// - Throws: `CheckupError` (`.usage`) listing the checkers' names when none is called so.
     public func checker(named name: String) throws(CheckupError) -> any Checker {

@@ -127,7 +127,7 @@ extension Invocation {
             throw CheckupError(.config, "configured storage type does not have reading capabilities")
         }
         let page = try findStatusPage(page)
-        let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage)
+        let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage, endpointTypes: checkup.endpointTypes)
         server.start()
         var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
         if host.isEmpty { host = "localhost" }

@@ -194,7 +194,7 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
         #expect(first.status == 200 && first.response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
         let metrics = try ParsedMetrics(first.body)
         for origin in ["alpha", "beta"] {
-            #expect(metrics.value("checkup_up", ["name": "Up", "origin": origin, "endpoint": peerURL("/")]) == 1, "\(origin)")
+            #expect(metrics.value("checkup_up", ["name": "Up", "type": "http", "origin": origin, "endpoint": peerURL("/")]) == 1, "\(origin)")
             #expect(metrics.value("checkup_status", ["name": "Broken", "origin": origin, "state": "down"]) == 1, "\(origin)")
             #expect((metrics.value("checkup_rtt_seconds", ["name": "Up", "origin": origin]) ?? 0) > 0)
             #expect((metrics.value("checkup_origin_last_round_timestamp_seconds", ["origin": origin]) ?? 0) > 1_700_000_000)

@@ -23,9 +23,10 @@ extension StatusPageServer {
 
     /// The metrics of the store's latest rounds (`summaries/<origin>.latest.json` of every origin
     /// the manifest lists) and `counts`. A latest round records each endpoint's state, median
-    /// round trip and time, not its checker type, attempts, phases or certificate: those series
-    /// come from `checkup --format prometheus` only.
-    static func metrics(_ storage: (any SummaryStorage)?, counts: RequestCounts) -> Response {
+    /// round trip and time, not its attempts, phases or certificate: those series come from
+    /// `checkup --format prometheus` only. Nor does it record the checker type: `types` (by
+    /// `"<title>\n<endpoint>"`, from this server's config) gives the `type` label.
+    static func metrics(_ storage: (any SummaryStorage)?, counts: RequestCounts, types: [String: String]) -> Response {
         let outcome = waitFor { () async throws -> [LatestRound] in
             guard let storage else { return [] }
             let summaries = StatusSummaries(storage: storage, origin: "")
@@ -39,7 +40,8 @@ extension StatusPageServer {
         var text = PrometheusText()
         CheckMetrics.write(rounds.flatMap { round in
             round.results.map {
-                CheckMetrics(name: $0.title, type: "", endpoint: $0.endpoint, origin: round.origin, status: $0.state,
+                CheckMetrics(name: $0.title, type: types[$0.title + "\n" + $0.endpoint] ?? "", endpoint: $0.endpoint,
+                             origin: round.origin, status: $0.state,
                              rtt: .nanoseconds($0.rtt), time: round.time * 1_000_000)
             }
         }, to: &text)

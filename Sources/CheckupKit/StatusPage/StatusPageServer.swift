@@ -24,13 +24,18 @@ public final class StatusPageServer: Sendable {
     ///   - pageDirectory: the `statuspage` folder (index.html, js/, css/, images/).
     ///   - storage: the store whose check files to serve: an fs directory's files are served as
     ///     they are; any other `StorageReader` (such as S3) is read through the protocol.
+    ///   - endpointTypes: the checker type of each endpoint by `"<title>\n<endpoint>"`, for the
+    ///     `type` label of `/metrics` (latest rounds do not record it; `Checkup.endpointTypes`).
     /// - Throws: `CheckupError` (`.config`) when the address is malformed or cannot be bound.
-    public convenience init(listen: String, pageDirectory: String, storage: any StorageReader) throws {
-        try self.init(listen: listen, pageDirectory: pageDirectory, storage: storage, limits: HTTPServer.Limits())
+    public convenience init(listen: String, pageDirectory: String, storage: any StorageReader,
+                            endpointTypes: [String: String] = [:]) throws {
+        try self.init(listen: listen, pageDirectory: pageDirectory, storage: storage, limits: HTTPServer.Limits(),
+                      endpointTypes: endpointTypes)
     }
 
     /// Binds the server with `limits` (deadlines and caps; the tests pass short ones).
-    init(listen: String, pageDirectory: String, storage: any StorageReader, limits: HTTPServer.Limits) throws {
+    init(listen: String, pageDirectory: String, storage: any StorageReader, limits: HTTPServer.Limits,
+         endpointTypes: [String: String] = [:]) throws {
         let (host, port) = try Self.parseListen(listen)
         // Absolute now; symlinks are resolved at each request, so a store made later is found.
         let page = URL(fileURLWithPath: pageDirectory).standardizedFileURL.path
@@ -38,7 +43,7 @@ public final class StatusPageServer: Sendable {
             ?? .reader(storage)
         let counts = RequestCounts(), summaries = storage as? any SummaryStorage
         server = try HTTPServer(host: host, port: port, limits: limits) { request in
-            let response = request.path == Self.metricsPath ? Self.metrics(summaries, counts: counts)
+            let response = request.path == Self.metricsPath ? Self.metrics(summaries, counts: counts, types: endpointTypes)
                 : Self.route(request, page: page, store: store)
             counts.add(response.status)
             return response
