@@ -48,8 +48,8 @@ enum Help {
         case "check":
             return """
             Run the one checker called NAME (compared without regard to case) and print its result;
-            with --explain, run one attempt and print every step of it. The exit status is 1 unless
-            the result is healthy.
+            with --explain, run one attempt and print every step of it. Nothing is stored and no
+            notifier is told. The exit status is 1 unless the result is healthy.
 
             \(usage("check"))
 

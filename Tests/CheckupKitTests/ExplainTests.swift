@@ -131,3 +131,30 @@ import Testing
         #expect(run.stdout.contains("\nassertion     FAIL  the program does not exit 0: exit status 3\n"))
     }
 }
+
+extension ExplainTests {
+    @Test func userInfoNeverShowsAndTCPTracesTheConnection() throws {
+        let checkers = #"""
+            [{"type":"http","endpoint_name":"Basic","endpoint_url":"http://operator:hunter2pass@127.0.0.1:\#(httpPeer.port)/echo"},
+             {"type":"tcp","endpoint_name":"Port","endpoint_url":"127.0.0.1:\#(httpPeer.port)"},
+             {"type":"tcp","endpoint_name":"Closed","endpoint_url":"127.0.0.1:\#(closedPort())"}]
+            """#
+        let dir = try makeProject(checkers: checkers, storage: false)
+        defer { removeDirectory(dir) }
+        let basic = try runCLI(["check", "basic", "--explain"], in: dir)
+        #expect(basic.status == 0)
+        let credential = Data("operator:hunter2pass".utf8).base64EncodedString()
+        for hidden in ["hunter2pass", "operator", credential] { #expect(!basic.stdout.contains(hidden), "\(hidden) in\n\(basic.stdout)") }
+        #expect(basic.stdout.contains("\n              > Authorization: REDACTED\n"))
+
+        let port = try runCLI(["check", "port", "-v"], in: dir)
+        #expect(port.status == 0)
+        #expect(port.stdout.contains("\nconnect       Connected to 127.0.0.1 (127.0.0.1) port \(httpPeer.port)"))
+        #expect(port.stdout.contains("\nassertion     PASS  the connection is accepted\n"))
+
+        let closed = try runCLI(["check", "closed", "-v"], in: dir)
+        #expect(closed.status == 1)
+        #expect(closed.stdout.contains("\nresolve       127.0.0.1:") && closed.stdout.contains("\n              no address accepted a connection\n"))
+        #expect(closed.stdout.contains("\nassertion     FAIL  the connection is accepted: "))
+    }
+}

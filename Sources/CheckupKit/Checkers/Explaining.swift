@@ -14,8 +14,9 @@ enum WireSteps {
     /// The steps of `recorder`'s transfer, in order: resolving, connecting and TLS as libcurl
     /// told them (its other lines as `info`), the request head, each response head, and an
     /// excerpt of the body. Header values of credentials, and any that holds one of `secrets`,
-    /// are `REDACTED`; everything from the wire is `terminalSafe`.
-    static func steps(_ recorder: WireRecorder, secrets: [String]) -> [CheckTrace.Step] {
+    /// are `REDACTED`; everything from the wire is `terminalSafe`. The chain `certificates` (PEM,
+    /// leaf first) follows the TLS step.
+    static func steps(_ recorder: WireRecorder, secrets: [String], certificates: [String] = []) -> [CheckTrace.Step] {
         var steps: [CheckTrace.Step] = []
         var info: [String] = []
         var tried: [String] = []
@@ -40,6 +41,7 @@ enum WireSteps {
                     } else if line.hasPrefix("SSL connection using ") {
                         flushInfo()
                         steps.append(CheckTrace.Step(.tls, String(line.dropFirst(21))))
+                        steps += certificateSteps(certificates)
                     } else if !line.isEmpty {
                         info.append(line)
                     }
@@ -60,8 +62,11 @@ enum WireSteps {
                 body += event.bytes
             }
         }
-        if !tried.isEmpty { info.insert("tried " + tried.joined(separator: ", "), at: 0) }
         flushInfo()
+        if !tried.isEmpty {  // no connection was made
+            steps.insert(CheckTrace.Step(.resolve, tried.joined(separator: ", "), lines: ["no address accepted a connection"]), at: 0)
+        }
+        if !steps.contains(where: { $0.kind == .tls }) { steps += certificateSteps(certificates) }
         if !body.isEmpty {
             let seen = recorder.bodyBytesSeen
             let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)

@@ -15,10 +15,7 @@ extension HTTPChecker: ExplainingChecker {
         let started = CheckResult.now()
         let response = try await CurlEngine.shared.perform(request)
         let attempt = judged(response, request)
-        var steps = WireSteps.steps(recorder, secrets: secrets + self.secrets)
-        if let tls = steps.lastIndex(where: { $0.kind == .tls }) {
-            steps.insert(contentsOf: WireSteps.certificateSteps(response.certificatesPEM), at: tls + 1)
-        }
+        var steps = WireSteps.steps(recorder, secrets: secrets + self.secrets + userInfo, certificates: response.certificatesPEM)
         if request.captureBody == false, response.succeeded {
             steps.append(CheckTrace.Step(.body, "not read: the check ends when the headers are in (no must_contain or must_not_contain)"))
         }
@@ -27,6 +24,16 @@ extension HTTPChecker: ExplainingChecker {
         var result = CheckResult(title: name, endpoint: endpoint, timestamp: started, times: [attempt], threshold: thresholdRTT)
         result.conclude()
         return CheckTrace(name: name, type: Self.typeName, steps: steps, result: result, configuredAttempts: max(1, attempts))
+            .redacting(userInfo)
+    }
+
+    /// The user name and password of the URL's user-info, which output never shows (libcurl
+    /// mentions the user, and sends both as `Authorization: Basic`, which is hidden by name).
+    private var userInfo: [String] {
+        guard let scheme = url.range(of: "://") else { return [] }
+        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return [] }
+        return authority[..<at].split(separator: ":", maxSplits: 1).map(String.init).filter { !$0.isEmpty }
     }
 
     /// The conditions of `judged`, in its order, each passed or failed; those after a failure

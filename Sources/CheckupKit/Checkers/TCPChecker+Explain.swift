@@ -18,8 +18,7 @@ extension TCPChecker: ExplainingChecker {
         let started = CheckResult.now()
         let (attempt, response) = await Self.connect(request)
         guard let response else { throw CancellationError() }
-        var steps = WireSteps.steps(recorder, secrets: secrets)
-        steps += WireSteps.certificateSteps(response.certificatesPEM)
+        var steps = WireSteps.steps(recorder, secrets: secrets, certificates: response.certificatesPEM)
         steps.append(WireSteps.timing(attempt, threshold: thresholdRTT))
         let what = tls ? "the connection and a verified TLS handshake complete" : "the connection is accepted"
         steps.append(CheckTrace.Step(.assertion, what + (response.succeeded ? "" : ": \(terminalSafe(response.errorMessage))"),

@@ -21,8 +21,7 @@ extension TLSChecker: ExplainingChecker {
         let started = CheckResult.now()
         var (attempt, response) = await TCPChecker.connect(request)
         guard let response else { throw CancellationError() }
-        var steps = WireSteps.steps(recorder, secrets: secrets)
-        steps += WireSteps.certificateSteps(response.certificatesPEM)
+        var steps = WireSteps.steps(recorder, secrets: secrets, certificates: response.certificatesPEM)
         var leaf: CertificateInfo?
         if !response.succeeded {
             steps.append(CheckTrace.Step(.assertion, "the handshake completes: \(terminalSafe(response.errorMessage))", passed: false))

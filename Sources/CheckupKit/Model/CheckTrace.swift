@@ -34,6 +34,7 @@ public struct CheckTrace: Sendable, Equatable {
 
     /// One step: a kind, a headline and any further lines.
     public struct Step: Sendable, Equatable {
+        /// What the step is about.
         public var kind: Kind
         /// The step in one line, e.g. `TLSv1.3 / TLS_AES_256_GCM_SHA384`.
         public var summary: String

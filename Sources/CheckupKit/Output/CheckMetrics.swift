@@ -53,6 +53,7 @@ public struct CheckMetrics: Sendable, Equatable {
                   certificateExpiry: result.certificate?.notAfter, time: result.timestamp)
     }
 
+    /// Whether two endpoints' metrics are the same, field by field (phases in order).
     public static func == (a: CheckMetrics, b: CheckMetrics) -> Bool {
         a.name == b.name && a.type == b.type && a.endpoint == b.endpoint && a.origin == b.origin && a.status == b.status
             && a.rtt == b.rtt && a.phases.map(\.phase) == b.phases.map(\.phase) && a.phases.map(\.time) == b.phases.map(\.time)
