@@ -49,16 +49,32 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
     return run
 }
 
+/// `runCLI` on a Dispatch thread: these suites run beside the others, and a blocked thread of
+/// the cooperative pool (two on a two-core machine) would starve their timing-sensitive tasks.
+func cli(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> CLIRun {
+    try await offPool { try runCLI(arguments, in: directory, environment: environment) }
+}
+
+/// `runOnTerminal` on a Dispatch thread.
+func onTerminal(_ arguments: [String], in directory: String, environment: [String] = []) async throws -> CLIRun {
+    try await offPool { try runOnTerminal(arguments, in: directory, environment: environment) }
+}
+
+/// `ParsedMetrics(text)` on a Dispatch thread (it runs the Python parser).
+func parsed(_ text: String) async throws -> ParsedMetrics {
+    try await offPool { try ParsedMetrics(text) }
+}
+
 @Suite(.serialized, .timeLimit(.minutes(3))) struct OutputFormatTests {
     var twoCheckers: String {
         #"[{"type":"http","endpoint_name":"Up","endpoint_url":"\#(peerURL("/"))"},{"type":"http","endpoint_name":"Broken","endpoint_url":"\#(peerURL("/status/503"))"}]"#
     }
 
-    @Test func textIsTheOriginalsFormAndTheDefaultWhenStdoutIsNoTerminal() throws {
+    @Test func textIsTheOriginalsFormAndTheDefaultWhenStdoutIsNoTerminal() async throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }
         for arguments in [[], ["--format", "text"], ["-o", "TEXT"]] {
-            let run = try runCLI(arguments, in: dir)
+            let run = try await cli(arguments, in: dir)
             #expect(run.status == 1, "\(arguments)")
             #expect(run.stdout.hasPrefix("== Up - \(peerURL("/"))\n  Threshold: 0s\n        Max: "), "\(arguments)")
             #expect(run.stdout.contains("response status 503 Service Unavailable}]\n Assessment: down\n\n"), "\(arguments)")
@@ -66,15 +82,15 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
         }
     }
 
-    @Test func tableIsTheDefaultOnATerminalAlignedColouredUnlessNoColorAndSummed() throws {
+    @Test func tableIsTheDefaultOnATerminalAlignedColouredUnlessNoColorAndSummed() async throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }
-        let coloured = try runOnTerminal([], in: dir, environment: ["-u", "NO_COLOR", "TERM=xterm"])
+        let coloured = try await onTerminal([], in: dir, environment: ["-u", "NO_COLOR", "TERM=xterm"])
         #expect(coloured.status == 1)
         #expect(coloured.stdout.contains("\u{1B}[32mhealthy  \u{1B}[0mUp      "))
         #expect(coloured.stdout.contains("\u{1B}[31mdown     \u{1B}[0mBroken  "))
 
-        let plain = try runOnTerminal([], in: dir, environment: ["NO_COLOR=1"])
+        let plain = try await onTerminal([], in: dir, environment: ["NO_COLOR=1"])
         let lines = plain.stdout.split(separator: "\n").map(String.init)
         #expect(!plain.stdout.contains("\u{1B}"))
         #expect(lines.count == 4)
@@ -86,29 +102,29 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
                 == lines[2].range(of: "response")?.lowerBound.utf16Offset(in: lines[2]))
         #expect(lines.last == "2 endpoints: 1 healthy, 1 down")
 
-        let asked = try runCLI(["--format", "table"], in: dir)  // asked for off a terminal: never coloured
+        let asked = try await cli(["--format", "table"], in: dir)  // asked for off a terminal: never coloured
         #expect(asked.status == 1 && asked.stdout.hasPrefix("STATE    NAME    RTT") && !asked.stdout.contains("\u{1B}"))
     }
 
-    @Test func jsonIsTheResultsArrayExactlyAsTheCheckFileStoresIt() throws {
+    @Test func jsonIsTheResultsArrayExactlyAsTheCheckFileStoresIt() async throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }
-        let run = try runCLI(["--format", "json"], in: dir)
+        let run = try await cli(["--format", "json"], in: dir)
         #expect(run.status == 1)
         let results = try CheckResult.decodeCheckFile(Data(run.stdout.utf8))
         #expect(results.map(\.title) == ["Up", "Broken"] && results.map(\.status) == [.healthy, .down])
         #expect(run.stdout.hasPrefix(#"[{"title":"Up","endpoint":""#) && run.stdout.hasSuffix("}]\n"))
 
         // With --store, the round is stored and printed: the same bytes as its check file.
-        let stored = try runCLI(["--store", "-o", "json"], in: dir)
+        let stored = try await cli(["--store", "-o", "json"], in: dir)
         #expect(stored.status == 0)  // --store's status, as without a format
         let name = try #require(checkFiles(dir + "/checks").first)
         let file = try #require(FileManager.default.contents(atPath: dir + "/checks/" + name))
         #expect(stored.stdout == String(decoding: file, as: UTF8.self))
-        #expect(try runCLI(["--store"], in: dir).stdout.isEmpty)  // without a format, silent as before
+        #expect(try await cli(["--store"], in: dir).stdout.isEmpty)  // without a format, silent as before
     }
 
-    @Test func prometheusOutputParsesWithTheLabelsCleanedAndEscaped() throws {
+    @Test func prometheusOutputParsesWithTheLabelsCleanedAndEscaped() async throws {
         let checkers = #"""
             [{"type":"http","endpoint_name":"Up \"main\" \\ site","endpoint_url":"http://user:pw@127.0.0.1:\#(httpPeer.port)/?q=1#top"},
              {"type":"http","endpoint_name":"Broken","endpoint_url":"\#(peerURL("/status/503"))","attempts":2},
@@ -116,10 +132,10 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
             """#
         let dir = try makeProject(checkers: checkers)
         defer { removeDirectory(dir) }
-        let run = try runCLI(["--format", "prometheus"], in: dir)
+        let run = try await cli(["--format", "prometheus"], in: dir)
         #expect(run.status == 1)
         #expect(!run.stdout.contains("pw") && !run.stdout.contains("q=1") && !run.stdout.contains("503 Service"))
-        let metrics = try ParsedMetrics(run.stdout)
+        let metrics = try await parsed(run.stdout)
         for family in ["checkup_up", "checkup_status", "checkup_rtt_seconds", "checkup_phase_seconds", "checkup_attempts",
                        "checkup_certificate_expiry_timestamp_seconds", "checkup_last_run_timestamp_seconds"] {
             #expect(metrics.families[family] == "gauge", "\(family)")
@@ -141,33 +157,33 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
         #expect(metrics.samples.allSatisfy { !$0.labels.values.contains { $0.contains("Service Unavailable") } })
     }
 
-    @Test func outputFileIsReplacedWholeAndNothingIsPrinted() throws {
+    @Test func outputFileIsReplacedWholeAndNothingIsPrinted() async throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }
         try "old".write(toFile: dir + "/checkup.prom", atomically: true, encoding: .utf8)
-        let run = try runCLI(["--format", "prometheus", "--output", "checkup.prom"], in: dir)
+        let run = try await cli(["--format", "prometheus", "--output", "checkup.prom"], in: dir)
         #expect(run.status == 1 && run.stdout.isEmpty && run.stderr.isEmpty)
         let text = try String(contentsOfFile: dir + "/checkup.prom", encoding: .utf8)
-        #expect(try ParsedMetrics(text).value("checkup_up", ["name": "Up"]) == 1)
+        #expect(try await parsed(text).value("checkup_up", ["name": "Up"]) == 1)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
         #expect(left.isEmpty, "temporary files left: \(left)")
         var st = stat()
         #expect(stat(dir + "/checkup.prom", &st) == 0 && st.st_mode & 0o777 == 0o644)
 
-        let missing = try runCLI(["--format", "json", "--output", "no/such/dir/out.json"], in: dir)
+        let missing = try await cli(["--format", "json", "--output", "no/such/dir/out.json"], in: dir)
         #expect(missing.status == 1 && missing.stderr.contains("no/such/dir"))
     }
 
-    @Test func anUnknownFormatIsAUsageErrorThatNamesTheFormats() throws {
+    @Test func anUnknownFormatIsAUsageErrorThatNamesTheFormats() async throws {
         let dir = try makeProject(checkers: twoCheckers)
         defer { removeDirectory(dir) }
-        let run = try runCLI(["--format", "yaml"], in: dir)
+        let run = try await cli(["--format", "yaml"], in: dir)
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix(#"checkup: --format: "yaml" is not a format (text, table, json, prometheus)"#))
-        #expect(try runCLI(["summarize", "--format", "json"], in: dir).status == 2)  // only where results are printed
+        #expect(try await cli(["summarize", "--format", "json"], in: dir).status == 2)  // only where results are printed
         // -o stays statuspage's --out.
         let page = repositoryRoot.appendingPathComponent("statuspage").path
-        #expect(try runCLI(["statuspage", "-o", "site", "--statuspage", page], in: dir).status == 0)
+        #expect(try await cli(["statuspage", "-o", "site", "--statuspage", page], in: dir).status == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/site/index.html"))
     }
 
@@ -186,13 +202,13 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
         for origin in ["alpha", "beta"] {
             try config.replacingOccurrences(of: #"{"checkers""#, with: #"{"origin":"\#(origin)","checkers""#)
                 .write(toFile: dir + "/\(origin).json", atomically: true, encoding: .utf8)
-            #expect(try runCLI(["-c", "\(origin).json", "--store"], in: dir).status == 0)
+            #expect(try await cli(["-c", "\(origin).json", "--store"], in: dir).status == 0)
         }
         let serve = try ServeProcess(in: dir)
         #expect(try await httpGet(serve.base + "/no-such-file").status == 404)
         let first = try await httpGet(serve.base + "/metrics")
         #expect(first.status == 200 && first.response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
-        let metrics = try ParsedMetrics(first.body)
+        let metrics = try await parsed(first.body)
         for origin in ["alpha", "beta"] {
             #expect(metrics.value("checkup_up", ["name": "Up", "type": "http", "origin": origin, "endpoint": peerURL("/")]) == 1, "\(origin)")
             #expect(metrics.value("checkup_status", ["name": "Broken", "origin": origin, "state": "down"]) == 1, "\(origin)")
@@ -202,7 +218,7 @@ func runOnTerminal(_ arguments: [String], in directory: String, environment: [St
         #expect(metrics.families["checkup_http_requests"] == "counter")
         #expect(metrics.value("checkup_http_requests_total", ["code": "404"]) == 1)
 
-        let second = try ParsedMetrics(try await httpGet(serve.base + "/metrics").body)
+        let second = try await parsed(try await httpGet(serve.base + "/metrics").body)
         #expect(second.value("checkup_http_requests_total", ["code": "200"]) == 1)  // the first scrape
         #expect(second.value("checkup_http_requests_total", ["code": "404"]) == 1)
     }
