@@ -22,7 +22,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["every", "message", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "serve", "statuspage", "summarize", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -111,7 +111,7 @@ enum Help {
                                  installed beside the checkup binary)
 
             GET /metrics answers in the Prometheus text format: every origin's latest round
-            (checkup_up, checkup_status, checkup_rtt_seconds… with an origin label) and the
+            (checkup_up, checkup_status, checkup_rtt_seconds and more, with an origin label) and the
             server's own checkup_http_requests_total by status code.
 
             Stop with Ctrl-C (SIGINT) or SIGTERM.

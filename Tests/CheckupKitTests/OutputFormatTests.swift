@@ -43,7 +43,7 @@ struct ParsedMetrics {
 func runOnTerminal(_ arguments: [String], in directory: String, environment: [String] = []) throws -> CLIRun {
     let command = (["cd", directory, "&&", "env"] + environment + [checkupBinary] + arguments)
         .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        .replacingOccurrences(of: "'&&'", with: "&&")
+        .replacingOccurrences(of: "'&&'", with: "&&") + " 2>/dev/null"  // no progress line: stdout alone
     var run = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"])
     run.stdout = run.stdout.replacingOccurrences(of: "\r\n", with: "\n")
     return run
