@@ -145,6 +145,7 @@ extension Checkup {
             if staleAfter > .zero { notifier.claimWindow = staleAfter }
             notifiers.append(notifier)
         }
+        secrets = c.substitutions.all
     }
 
     /// Where notifiers keep their state: `state_file` when set, else beside the check files (one

@@ -46,6 +46,8 @@ public struct Checkup: Sendable {
     public var notifyTimeout: Duration = .seconds(15)
     /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
     var interval: Duration = .zero
+    /// Every value `checkup.json` took from the environment (`${VAR}`): secrets, which a trace hides.
+    var secrets: [String] = []
 
     /// The origin results are stamped with: `origin`, else the host name, cleaned for keys.
     public var resolvedOrigin: String { originName(origin) }

@@ -4,8 +4,11 @@ import CheckupKit
 
 /// What the command line asks for, with its options typed.
 enum Command {
-    /// Run every checker once and print the results, or store them instead (`--store`).
-    case check(store: Bool)
+    /// Run every checker once and print the results, or store them instead (`--store`), in
+    /// `output`'s format and place (with `--store`, only when a format or file was asked for).
+    case check(store: Bool, output: OutputOptions)
+    /// Run the checker called `name` once and print its result, or with `explain` every step of it.
+    case checkOne(name: String, explain: Bool, output: OutputOptions)
     /// Check and store now, then once every `interval`, until SIGINT or SIGTERM.
     case every(interval: Duration)
     /// Check once, attach `text` to the result titled `about` (the only result when nil), and store.
@@ -40,6 +43,9 @@ private struct Flag: Hashable, Sendable {
 
     static let about = Flag(name: "about", short: "-a", takesValue: true)
     static let config = Flag(name: "config", short: "-c", takesValue: true)
+    static let explain = Flag(name: "explain", short: "-v", takesValue: false)
+    static let format = Flag(name: "format", short: "-o", takesValue: true)
+    static let output = Flag(name: "output", short: nil, takesValue: true)
     static let help = Flag(name: "help", short: "-h", takesValue: false)
     static let listen = Flag(name: "listen", short: nil, takesValue: true)
     static let out = Flag(name: "out", short: "-o", takesValue: true)
@@ -50,7 +56,7 @@ private struct Flag: Hashable, Sendable {
 
     // The flag `spelling` (such as `--out` or `-o`) names, if any.
     static func spelled(_ spelling: String) -> Flag? {
-        let all = [about, config, help, listen, out, statuspage, store, url, version]
+        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output]
         return all.first { "--" + $0.name == spelling || $0.short == spelling }
     }
 }
@@ -80,9 +86,14 @@ struct Invocation {
 
     // Every command by its name; "" is the one without a command word.
     private static let commands: [String: Syntax] = [
-        "": Syntax(flags: [.store, .version], arguments: 0...0,
-                   wrongCount: { "unknown command \"\($0.first ?? "")\"" }) { _, flags in
-            .check(store: flags[.store] != nil)
+        "": Syntax(flags: [.store, .version, .format, .output], arguments: 0...0,
+                   wrongCount: { "unknown command \"\($0.first ?? "")\"" }) { _, flags throws(CheckupError) in
+            .check(store: flags[.store] != nil, output: try OutputOptions(format: flags[.format], file: flags[.output]))
+        },
+        "check": Syntax(flags: [.explain, .format, .output], arguments: 1...1,
+                        wrongCount: { _ in "check needs exactly one NAME, the checker's name (quote it)" }) { arguments, flags throws(CheckupError) in
+            .checkOne(name: arguments[0], explain: flags[.explain] != nil,
+                      output: try OutputOptions(format: flags[.format], file: flags[.output]))
         },
         "every": Syntax(flags: [], arguments: 1...1,
                         wrongCount: { _ in "every needs exactly one INTERVAL, such as 10m" }) { arguments, _ throws(CheckupError) in
@@ -137,6 +148,7 @@ struct Invocation {
         var arguments: [String] = []
         var rest = argv[...]
         var onlyArguments = false
+        var shortO = false  // `-o` is statuspage's --out but a check's --format: the command decides
         while let arg = rest.popFirst() {
             if onlyArguments || !arg.hasPrefix("-") || arg == "-" {
                 if word == nil && arguments.isEmpty && Self.commandWords.contains(arg) {
@@ -153,6 +165,7 @@ struct Invocation {
                 spelling = String(arg[..<eq])
                 inline = String(arg[arg.index(after: eq)...])
             }
+            if spelling == "-o" { shortO = true }
             guard let flag = Flag.spelled(spelling), flag.takesValue || inline == nil else {
                 throw CheckupError(.usage, "unknown flag \(arg)")
             }
@@ -174,6 +187,7 @@ struct Invocation {
             wantsHelp = true
         }
         let syntax = Self.commands[name]
+        if shortO, syntax?.flags.contains(.format) == true, let value = flags.removeValue(forKey: .out) { flags[.format] = value }
         let allowed = (syntax?.flags ?? []).union([.config, .help])
         if let extra = flags.keys.filter({ !allowed.contains($0) }).min(by: { $0.name < $1.name }) {
             throw CheckupError(.usage, "unknown flag --\(extra.name) for \(name.isEmpty ? "checkup" : "checkup \(name)")")

@@ -9,7 +9,8 @@ extension Invocation {
     /// endpoint that is not healthy. Errors are thrown for `main` to report.
     func run() async throws -> Int32 {
         switch command {
-        case .check(let store): return try await check(store: store)
+        case .check(let store, let output): return try await check(store: store, output: output)
+        case .checkOne(let name, let explain, let output): return try await checkOne(name, explain: explain, output: output)
         case .every(let interval): try await every(interval)
         case .message(let about, let text): try await message(about: about, text: text)
         case .serve(let listen, let page): try await serve(listen: listen, page: page)
@@ -27,7 +28,7 @@ extension Invocation {
     }
 
     /// The config file's checkup, logging to standard error.
-    private func loadCheckup() throws -> Checkup {
+    func loadCheckup() throws -> Checkup {
         var checkup = try Checkup(configFile: configPath)
         checkup.log = standardErrorLog
         return checkup
@@ -40,23 +41,27 @@ extension Invocation {
         return storage
     }
 
-    /// `checkup [--store]`: prints the results (1 unless all are healthy), or stores them silently.
-    private func check(store: Bool) async throws -> Int32 {
+    /// `checkup [--store]`: prints the results in `output`'s format (1 unless all are healthy),
+    /// or stores them, printing them only when a format or an output file was asked for.
+    private func check(store: Bool, output: OutputOptions) async throws -> Int32 {
         var checkup = try loadCheckup()
-        let progress = TerminalProgress.make("checking")
+        let types = checkup.checkers.map(Checkup.typeName)
+        // Never with machine-read output (json, prometheus), whatever standard error is.
+        let progress = output.isMachineRead ? nil : TerminalProgress.make("checking")
         if let progress { checkup.progress = progress.sink }
         defer { progress?.finish() }
         if store {
             _ = try requireStorage(checkup)
-            try await checkup.checkAndStore()
+            let results = try await checkup.checkAndStore()
+            progress?.finish()
+            if output.isRequested { try output.write(results, types: types) }
             return 0
         }
         let results = try await checkup.runChecks()
         progress?.finish()
-        let environment = ProcessInfo.processInfo.environment
-        let colored = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
-        for result in results {
-            print(result.description(colored: colored))
+        do { try output.write(results, types: types) } catch {
+            await checkup.notify(results)
+            throw error
         }
         fflush(nil)  // the results are out before any receiver is waited for
         await checkup.notify(results)
@@ -122,7 +127,7 @@ extension Invocation {
             throw CheckupError(.config, "configured storage type does not have reading capabilities")
         }
         let page = try findStatusPage(page)
-        let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage)
+        let server = try StatusPageServer(listen: listen, pageDirectory: page, storage: storage, endpointTypes: checkup.endpointTypes)
         server.start()
         var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
         if host.isEmpty { host = "localhost" }

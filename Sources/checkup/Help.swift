@@ -4,10 +4,11 @@ import Foundation
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
+        "check": "Usage: checkup check NAME [--explain] [--format FORMAT] [--output FILE] [-c FILE]",
         "every": "Usage: checkup every INTERVAL [-c FILE]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
@@ -21,7 +22,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["every", "message", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "serve", "statuspage", "summarize", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -44,6 +45,27 @@ enum Help {
     /// The help for `topic`: a command's name, else (nil or any other word) the general help.
     static func text(_ topic: String?) -> String {
         switch topic ?? "" {
+        case "check":
+            return """
+            Run the one checker called NAME (compared without regard to case) and print its result;
+            with --explain, run one attempt and print every step of it. Nothing is stored and no
+            notifier is told. The exit status is 1 unless the result is healthy.
+
+            \(usage("check"))
+
+            --explain, -v       print what happened, step by step: the addresses resolved, the
+                                connection, the TLS version and cipher with the certificate chain,
+                                the request line and headers (secrets as REDACTED), the response
+                                status, headers and a body excerpt, the time of each phase and
+                                which condition passed or failed; for dns the query and the
+                                answer section, for exec the command, its exit status and output
+            --format, -o FORMAT, --output FILE
+                                as for a plain run (not with --explain)
+
+            Examples:
+              checkup check Website --explain
+              checkup check "API health" -o json
+            """
         case "every":
             return """
             Run every checker, store the results and maintain the storage, once now and then once
@@ -87,6 +109,10 @@ enum Help {
                                  127.0.0.1:3000 for this machine only)
             --statuspage DIR     the status page folder (default: ./statuspage, else the one
                                  installed beside the checkup binary)
+
+            GET /metrics answers in the Prometheus text format: every origin's latest round
+            (checkup_up, checkup_status, checkup_rtt_seconds and more, with an origin label) and the
+            server's own checkup_http_requests_total by status code.
 
             Stop with Ctrl-C (SIGINT) or SIGTERM.
             """
@@ -190,6 +216,7 @@ enum Help {
             unless every endpoint is healthy.
 
             Commands:
+              check NAME        run one checker; --explain prints every step of it
               every INTERVAL    check and store once now, then every INTERVAL
               message           post a message about an endpoint to the status page
               serve             serve the status page and the fs storage's check files
@@ -203,7 +230,13 @@ enum Help {
 
             Flags:
               -c, --config FILE   the config file (default checkup.json)
-                  --store         store the results instead of printing them
+                  --store         store the results instead of printing them (and print
+                                  them too when --format or --output is given)
+              -o, --format FORMAT text (the original's; the default when stdout is not a
+                                  terminal), table (the default on a terminal), json (the
+                                  results array of a check file) or prometheus (the text
+                                  exposition format, for node_exporter's textfile collector)
+                  --output FILE   write the output to FILE, replaced whole (temp file + rename)
                   --version       print the version
               -h, --help          help for checkup or a command (checkup help COMMAND)
             """

@@ -36,12 +36,16 @@ import Testing
         #expect(stored.output.contains(Self.erase + "checking 200 of 200: Check ") && stored.output.hasSuffix(Self.erase))
 
         // A plain check: the line is erased before the results are printed.
-        let checked = try Self.onTerminal([], in: dir)
+        let checked = try Self.onTerminal(["--format", "text"], in: dir)
         #expect(checked.status == 1)  // every endpoint is down
         let results = try #require(checked.output.range(of: "== Check 1 - "))
         let lastErase = try #require(checked.output.range(of: Self.erase, options: .backwards))
         #expect(lastErase.upperBound <= results.lowerBound)
         #expect(checked.output[..<results.lowerBound].contains("checking 200 of 200"))
+
+        // Never with output a program reads.
+        let json = try Self.onTerminal(["--format", "json"], in: dir)
+        #expect(json.status == 1 && !json.output.contains("checking ") && json.output.hasPrefix("[{"))
     }
 
     @Test func summarizeOverManyFilesShowsNOfNOnATerminal() throws {

@@ -74,7 +74,12 @@ public struct ExecChecker: Checker, Equatable {
         let clock = ContinuousClock()
         let start = clock.now
         let outcome = await Subprocess.run(command, arguments, timeout: limit)
-        var attempt = Attempt(rtt: clock.now - start)
+        return judged(outcome, rtt: clock.now - start, limit: limit)
+    }
+
+    /// The attempt a run makes: its time, and the first condition it fails.
+    func judged(_ outcome: Subprocess.Outcome, rtt: Duration, limit: Duration) -> Attempt {
+        var attempt = Attempt(rtt: rtt)
         let output = String(decoding: outcome.output, as: UTF8.self)
         if let spawnError = outcome.spawnError {
             attempt.error = "cannot run \(command): \(spawnError)"

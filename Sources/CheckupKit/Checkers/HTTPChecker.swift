@@ -96,6 +96,11 @@ public struct HTTPChecker: Checker, Equatable {
         } catch {
             return Attempt(rtt: .zero, error: Attempt.cancelledError)
         }
+        return judged(response, request)
+    }
+
+    /// The attempt a response makes: its times, and the first condition it fails.
+    func judged(_ response: TransferResponse, _ request: TransferRequest) -> Attempt {
         var attempt = Attempt(response: response)
         guard response.succeeded else {
             attempt.error = response.errorMessage

@@ -231,6 +231,9 @@ final class Substitutions: Sendable {
 
     func record(_ name: String, _ value: String) { values.withLock { $0[name] = value } }
 
+    /// Every value substituted so far.
+    var all: [String] { values.withLock { Array($0.values) } }
+
     /// `message` with every substituted value of four characters or more written as `${NAME}`
     /// (shorter ones would match ordinary words and numbers, and hide little).
     func redact(_ message: String) -> String {

@@ -3,7 +3,8 @@ import Synchronization
 
 /// Serves the status page and the check files of a local store over HTTP (`checkup serve`).
 ///
-/// Routes: `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
+/// Routes: `/metrics` gives the store's latest rounds and the server's request counts in the
+/// Prometheus text format; `/` and `/index.html` serve the page; `/index.json`, `/<digits>-check.json` and the
 /// status summaries (`/summaries/…`) serve the store's files as stored; any other path is a file
 /// of the page directory. Every response carries `ETag` (SHA-256 of the body) and, for files,
 /// `Last-Modified`; a matching `If-None-Match` or `If-Modified-Since` gets `304 Not Modified`,
@@ -23,20 +24,29 @@ public final class StatusPageServer: Sendable {
     ///   - pageDirectory: the `statuspage` folder (index.html, js/, css/, images/).
     ///   - storage: the store whose check files to serve: an fs directory's files are served as
     ///     they are; any other `StorageReader` (such as S3) is read through the protocol.
+    ///   - endpointTypes: the checker type of each endpoint by `"<title>\n<endpoint>"`, for the
+    ///     `type` label of `/metrics` (latest rounds do not record it; `Checkup.endpointTypes`).
     /// - Throws: `CheckupError` (`.config`) when the address is malformed or cannot be bound.
-    public convenience init(listen: String, pageDirectory: String, storage: any StorageReader) throws {
-        try self.init(listen: listen, pageDirectory: pageDirectory, storage: storage, limits: HTTPServer.Limits())
+    public convenience init(listen: String, pageDirectory: String, storage: any StorageReader,
+                            endpointTypes: [String: String] = [:]) throws {
+        try self.init(listen: listen, pageDirectory: pageDirectory, storage: storage, limits: HTTPServer.Limits(),
+                      endpointTypes: endpointTypes)
     }
 
     /// Binds the server with `limits` (deadlines and caps; the tests pass short ones).
-    init(listen: String, pageDirectory: String, storage: any StorageReader, limits: HTTPServer.Limits) throws {
+    init(listen: String, pageDirectory: String, storage: any StorageReader, limits: HTTPServer.Limits,
+         endpointTypes: [String: String] = [:]) throws {
         let (host, port) = try Self.parseListen(listen)
         // Absolute now; symlinks are resolved at each request, so a store made later is found.
         let page = URL(fileURLWithPath: pageDirectory).standardizedFileURL.path
         let store: Store = (storage as? FileSystemStorage).map { .directory(URL(fileURLWithPath: $0.directory).standardizedFileURL.path) }
             ?? .reader(storage)
+        let counts = RequestCounts(), summaries = storage as? any SummaryStorage
         server = try HTTPServer(host: host, port: port, limits: limits) { request in
-            Self.route(request, page: page, store: store)
+            let response = request.path == Self.metricsPath ? Self.metrics(summaries, counts: counts, types: endpointTypes)
+                : Self.route(request, page: page, store: store)
+            counts.add(response.status)
+            return response
         }
     }
 

@@ -28,6 +28,7 @@ struct TransferRequest: Sendable {
     var connectOnly = false
     /// Collect the server's certificate chain (`CURLOPT_CERTINFO`).
     var collectCertificates = false
+    var wire: WireRecorder? = nil  // CURLOPT_VERBOSE into a recorder, for `checkup check --explain`
     /// SMTP: the envelope sender (`CURLOPT_MAIL_FROM`); with `mailRecipients`, `body` is uploaded
     /// as the message (`CURLOPT_UPLOAD` + `CURLOPT_READFUNCTION`).
     var mailFrom: String? = nil
@@ -253,6 +254,7 @@ final class CurlEngine: Sendable {
         }
         if r.connectOnly { check(ccurl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)) }
         if r.collectCertificates { check(ccurl_setopt_long(easy, CURLOPT_CERTINFO, 1)) }
+        if let wire = r.wire { check(wire.attach(to: easy)) }
         if let ca = r.tlsCAFile {
             check(ccurl_setopt_string(easy, CURLOPT_CAINFO, t.cString(ca)))
         }
