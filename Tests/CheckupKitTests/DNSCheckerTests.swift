@@ -20,6 +20,10 @@ final class DNSPeer: @unchecked Sendable {  // immutable after init; Process is 
         "--ptr-record=1.2.0.192.in-addr.arpa,www.test",
         "--dns-rr=test,257,0005697373756563612e74657374",  // CAA 0 issue "ca.test" (RFC 8659 §4.1)
         "--local=/test/",
+        // For `all_addresses` (EveryAddressTests): one live and one dead address, in IPv4 and IPv6.
+        "--host-record=pair.test,127.0.0.1", "--host-record=pair.test,127.0.0.2", "--host-record=dual.test,127.0.0.1,::1",
+        "--host-record=dead.test,127.0.0.2", "--host-record=live.test,127.0.0.1",
+        "--host-record=localhost,127.0.0.1", "--host-record=localhost,127.0.0.2",
     ] + bigTXT.map { "--txt-record=big.test,\($0)" }
 
     /// TXT records for `big.test.` too large for a 512-byte UDP answer, so it comes back truncated.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real HTTP/1.1 server for checkup's tests, on 127.0.0.1 and a free port (or --port N).
+"""A real HTTP/1.1 server for checkup's tests, on 127.0.0.1 (or --bind ::1) and a free port (or --port N).
 
 Prints "PORT <n>" when ready and exits when its standard input closes (when the test process
 that started it ends, however it ends). Routes:
@@ -16,13 +16,23 @@ that started it ends, however it ends). Routes:
   POST /hook/<key>  records the request (headers and body) under <key>; 200 (or 204 for
                     /hook/<key>/204, 500 for /hook/<key>/500; /hook/<key>/hang never answers)
   /hooks/<key>      200 with the recorded requests as JSON lines {"path","headers","body"}
+  /flaky/<key>      503 for the first request under <key>, 200 for every later one
+  /json/<name>      200 with the JSON document <name> of JSON_BODIES (application/json)
+  POST|PUT|PATCH|DELETE /echo
+                    200 with "<method>\n<body>"
 """
 import json
+import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+JSON_BODIES = {
+    "health": {"status": "ok", "db": {"status": "down", "latency_ms": 12.5}, "version": "1.2.3",
+               "ready": True, "items": [{"id": 7, "name": "first"}, {"id": 8, "name": "second"}], "none": None},
+    "list": [1, 2, 3],
+}
 hits = {}
 hooks = {}
 lock = threading.Lock()
@@ -90,6 +100,19 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 body = "".join(json.dumps(h) + "\n" for h in hooks.get(parts[1], []))
             return self.reply(200, body.encode())
+        if parts[0] == "flaky" and len(parts) == 2:
+            with lock:
+                first = parts[1] not in hits
+                hits.setdefault(parts[1], []).append(time.monotonic())
+            return self.reply(503 if first else 200, b"first try fails\n" if first else b"up\n")
+        if parts[0] == "json" and len(parts) == 2 and parts[1] in JSON_BODIES:
+            body = json.dumps(JSON_BODIES[parts[1]]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            return self.wfile.write(body)
         if parts[0] == "hits" and len(parts) == 2:
             with lock:
                 body = "".join("%f\n" % t for t in hits.get(parts[1], []))
@@ -105,6 +128,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         if parts[0] == "reason":
             return self.do_GET()
+        if parts[0] == "echo":
+            return self.reply(200, ("%s\n%s" % (self.command, body)).encode())
         if parts[0] != "hook" or len(parts) < 2:
             return self.reply(404, b"not found\n")
         if parts[-1] == "hang":
@@ -114,6 +139,9 @@ class Handler(BaseHTTPRequestHandler):
             hooks.setdefault(parts[1], []).append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
         code = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 200
         return self.reply(code, b"" if code == 204 else b"ok\n")
+
+
+    do_PUT = do_PATCH = do_DELETE = do_POST
 
 
 class Server(ThreadingHTTPServer):
@@ -128,7 +156,11 @@ class ReusableServer(Server):
 def main():
     # --port N: that port (a test that stops its target and starts it again), else a free one.
     port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
-    server = (ReusableServer if port else Server)(("127.0.0.1", port), Handler)
+    bind = sys.argv[sys.argv.index("--bind") + 1] if "--bind" in sys.argv else "127.0.0.1"
+    kind = ReusableServer if port else Server
+    if ":" in bind:
+        kind = type("Server6", (kind,), {"address_family": socket.AF_INET6})
+    server = kind((bind, port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT %d" % server.server_address[1], flush=True)
     sys.stdin.read()  # returns at EOF: the parent has gone

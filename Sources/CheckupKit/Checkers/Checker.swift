@@ -11,18 +11,25 @@ public protocol Checker: Sendable {
 }
 
 extension Checker {
-    /// Runs `attempts` attempts (1 to `Attempt.maximumPerResult`) in sequence with `spacing`
-    /// between them; an attempt never runs after the task is cancelled.
-    func runAttempts(_ attempts: Int, spacing: Duration, _ attempt: () async -> Attempt) async -> [Attempt] {
-        var times: [Attempt] = []
-        for i in 0..<min(max(1, attempts), Attempt.maximumPerResult) {
-            if Task.isCancelled { break }
-            if i > 0, spacing > .zero {
-                try? await Task.sleep(for: spacing)
-                if Task.isCancelled { break }
-            }
-            times.append(await attempt())
-        }
-        return times
+    /// See the free function `runAttempts(_:spacing:stopAtPass:_:)`.
+    func runAttempts(_ attempts: Int, spacing: Duration, stopAtPass: Bool = false, _ attempt: () async -> Attempt) async -> [Attempt] {
+        await CheckupKit.runAttempts(attempts, spacing: spacing, stopAtPass: stopAtPass, attempt)
     }
+}
+
+/// Runs `attempts` attempts (1 to `Attempt.maximumPerResult`) in sequence with `spacing`
+/// between them; an attempt never runs after the task is cancelled. With `stopAtPass`
+/// (`retry`), no attempt runs after one that passed.
+func runAttempts(_ attempts: Int, spacing: Duration, stopAtPass: Bool = false, _ attempt: () async -> Attempt) async -> [Attempt] {
+    var times: [Attempt] = []
+    for i in 0..<min(max(1, attempts), Attempt.maximumPerResult) {
+        if Task.isCancelled { break }
+        if i > 0, spacing > .zero {
+            try? await Task.sleep(for: spacing)
+            if Task.isCancelled { break }
+        }
+        times.append(await attempt())
+        if stopAtPass, times.last?.passed == true { break }
+    }
+    return times
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Checks an HTTP or HTTPS endpoint with GET requests through libcurl.
+/// Checks an HTTP or HTTPS endpoint with GET (or `method`) requests through libcurl.
 ///
 /// Each attempt uses a new connection and does not follow redirects: a 3xx response is judged
 /// against `upStatus` like any other. The round-trip time runs until the response headers
@@ -34,6 +34,12 @@ public struct HTTPChecker: Checker, Equatable {
     /// Values substituted from the environment into `url` (`$VAR`, `${VAR}`): secrets, which
     /// `endpoint` shows as `REDACTED`.
     public var secrets: [String]
+    /// The request method (`method`, checkup's extension); empty means GET.
+    public var method: String
+    /// The request body (`body`, checkup's extension), sent when not empty.
+    public var body: String
+    /// Retries, flakiness and every-address checks (checkup's extensions).
+    public var probe: ProbeOptions
 
     /// The URL as results, the page and messages show it (`endpoint` in check files): `url`
     /// without user-info, and with every path segment, query value or fragment that holds one of
@@ -47,7 +53,8 @@ public struct HTTPChecker: Checker, Equatable {
     public init(name: String, url: String, upStatus: Int = 0, thresholdRTT: Duration = .zero,
                 mustContain: String = "", mustNotContain: String = "", attempts: Int = 1,
                 attemptSpacing: Duration = .zero, headers: [String: [String]] = [:],
-                timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "", secrets: [String] = []) {
+                timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "", secrets: [String] = [],
+                method: String = "", body: String = "", probe: ProbeOptions = ProbeOptions()) {
         self.name = name
         self.url = url
         self.upStatus = upStatus
@@ -61,6 +68,9 @@ public struct HTTPChecker: Checker, Equatable {
         self.tlsSkipVerify = tlsSkipVerify
         self.tlsCAFile = tlsCAFile
         self.secrets = secrets
+        self.method = method
+        self.body = body
+        self.probe = probe
     }
 
     /// Checks the endpoint.
@@ -72,10 +82,16 @@ public struct HTTPChecker: Checker, Equatable {
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
         let request = makeRequest()
         let started = CheckResult.now()
-        let times = await runAttempts(attempts, spacing: attemptSpacing) { await attempt(request) }
-        var result = CheckResult(title: name, endpoint: endpoint, timestamp: started, times: times, threshold: thresholdRTT)
-        result.conclude()
-        return result
+        let base = CheckResult(title: name, endpoint: endpoint, timestamp: started, threshold: thresholdRTT)
+        return await probe.run(base, host: Self.host(of: request.url), attempts: attempts, spacing: attemptSpacing) { address in
+            await attempt(request.connecting(to: address))
+        }
+    }
+
+    /// The host of a URL, IPv6 literals without brackets.
+    static func host(of url: String) -> String {
+        let host = URLComponents(string: url)?.percentEncodedHost ?? ""
+        return host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
     func makeRequest() -> TransferRequest {
@@ -86,6 +102,8 @@ public struct HTTPChecker: Checker, Equatable {
         request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty
         request.tlsSkipVerify = tlsSkipVerify
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
+        if !method.isEmpty { request.method = method }
+        if !body.isEmpty { request.body = Array(body.utf8) }
         return request
     }
 
@@ -155,6 +173,9 @@ extension HTTPChecker: JSONConfigurable {
         w.duration("timeout", timeout)
         w.bool("tls_skip_verify", tlsSkipVerify)
         w.string("tls_ca_file", tlsCAFile)
+        w.string("method", method)
+        w.string("body", body)
+        probe.write(into: &w)
         return w.object
     }
 
@@ -169,6 +190,17 @@ extension HTTPChecker: JSONConfigurable {
                   mustNotContain: try c.string("must_not_contain") ?? "", attempts: try c.attempts(),
                   attemptSpacing: try c.duration("attempt_spacing"), headers: try c.headers(),
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
-                  tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets)
+                  tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets, method: try Self.method(c),
+                  body: try c.string("body") ?? "", probe: try ProbeOptions(config: c))
+    }
+
+    /// `method`: an HTTP token (RFC 9110 §9.1), so it cannot break the request line.
+    static func method(_ c: ConfigReader) throws(CheckupError) -> String {
+        let method = try c.string("method") ?? ""
+        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        if !method.unicodeScalars.allSatisfy(token.contains) {
+            throw c.error("method", "\(c.shown("method")) is not an HTTP method")
+        }
+        return method
     }
 }

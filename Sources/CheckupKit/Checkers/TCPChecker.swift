@@ -22,13 +22,16 @@ public struct TCPChecker: Checker, Equatable {
     public var thresholdRTT: Duration
     /// How many connections to make (`attempts`); values below 1 mean 1.
     public var attempts: Int
+    /// Retries, flakiness and every-address checks (checkup's extensions).
+    public var probe: ProbeOptions
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(1)
 
     /// Creates a TCP checker.
     public init(name: String, address: String, tls: Bool = false, tlsSkipVerify: Bool = false, tlsCAFile: String = "",
-                timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1) {
+                timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1,
+                probe: ProbeOptions = ProbeOptions()) {
         self.name = name
         self.address = address
         self.tls = tls
@@ -37,6 +40,7 @@ public struct TCPChecker: Checker, Equatable {
         self.timeout = timeout
         self.thresholdRTT = thresholdRTT
         self.attempts = attempts
+        self.probe = probe
     }
 
     /// Connects and concludes a result.
@@ -55,10 +59,10 @@ public struct TCPChecker: Checker, Equatable {
         request.tlsSkipVerify = tlsSkipVerify
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
         let started = CheckResult.now()
-        let times = await runAttempts(attempts, spacing: .zero) { await Self.connect(request).attempt }
-        var result = CheckResult(title: name, endpoint: address, timestamp: started, times: times, threshold: thresholdRTT)
-        result.conclude()
-        return result
+        let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
+        return await probe.run(base, host: host, attempts: attempts, spacing: .zero) { address in
+            await Self.connect(request.connecting(to: address)).attempt
+        }
     }
 }
 
@@ -122,6 +126,7 @@ extension TCPChecker: JSONConfigurable {
         w.duration("timeout", timeout)
         w.duration("threshold_rtt", thresholdRTT)
         w.int("attempts", attempts)
+        probe.write(into: &w)
         return w.object
     }
 
@@ -131,6 +136,6 @@ extension TCPChecker: JSONConfigurable {
         self.init(name: try c.string("endpoint_name") ?? "", address: address, tls: try c.bool("tls"),
                   tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
-                  attempts: try c.attempts())
+                  attempts: try c.attempts(), probe: try ProbeOptions(config: c))
     }
 }

@@ -23,6 +23,8 @@ public struct TLSChecker: Checker, Equatable {
     public var certExpiryThreshold: Duration
     /// PEM files of trusted roots (`trusted_roots`); empty means the system's.
     public var trustedRoots: [String]
+    /// Retries, flakiness and every-address checks (checkup's extensions).
+    public var probe: ProbeOptions
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -31,7 +33,8 @@ public struct TLSChecker: Checker, Equatable {
 
     /// Creates a TLS checker.
     public init(name: String, address: String, timeout: Duration = .zero, thresholdRTT: Duration = .zero,
-                attempts: Int = 1, certExpiryThreshold: Duration = .zero, trustedRoots: [String] = []) {
+                attempts: Int = 1, certExpiryThreshold: Duration = .zero, trustedRoots: [String] = [],
+                probe: ProbeOptions = ProbeOptions()) {
         self.name = name
         self.address = address
         self.timeout = timeout
@@ -39,6 +42,7 @@ public struct TLSChecker: Checker, Equatable {
         self.attempts = attempts
         self.certExpiryThreshold = certExpiryThreshold
         self.trustedRoots = trustedRoots
+        self.probe = probe
     }
 
     /// Connects, judges the certificate and concludes a result.
@@ -57,8 +61,9 @@ public struct TLSChecker: Checker, Equatable {
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
         let started = CheckResult.now()
         var leaves: [CertificateInfo] = []
-        let times = await runAttempts(attempts, spacing: .zero) {
-            var (attempt, response) = await TCPChecker.connect(request)
+        let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
+        var result = await probe.run(base, host: host, attempts: attempts, spacing: .zero) { address in
+            var (attempt, response) = await TCPChecker.connect(request.connecting(to: address))
             guard let response, response.succeeded else { return attempt }
             guard let chain = CertificateChain(pem: response.certificatesPEM) else {
                 attempt.error = "no certificates presented"
@@ -70,9 +75,7 @@ public struct TLSChecker: Checker, Equatable {
             attempt.error = Self.problem(chain, info: info, host: host, roots: trustedRoots)
             return attempt
         }
-        var result = CheckResult(title: name, endpoint: address, timestamp: started, times: times, threshold: thresholdRTT)
         result.certificate = leaves.last
-        result.conclude()
         let threshold = certExpiryThreshold > .zero ? certExpiryThreshold : Self.defaultExpiryThreshold
         let now = Int64(Date().timeIntervalSince1970)
         if !result.down, let soonest = leaves.min(by: { $0.notAfter < $1.notAfter }),
@@ -80,7 +83,8 @@ public struct TLSChecker: Checker, Equatable {
             result.healthy = false
             result.degraded = true
             let left = Duration.seconds(max(0, soonest.notAfter - now))
-            result.notice = "certificate expiring soon: expires \(RFC3339.format(soonest.notAfter * 1_000_000_000)) (in \(left.goDescription))"
+            let expiring = "certificate expiring soon: expires \(RFC3339.format(soonest.notAfter * 1_000_000_000)) (in \(left.goDescription))"
+            result.notice = result.notice.isEmpty ? expiring : "\(result.notice); \(expiring)"
         }
         return result
     }
@@ -111,6 +115,7 @@ extension TLSChecker: JSONConfigurable {
         w.int("attempts", attempts)
         w.duration("cert_expiry_threshold", certExpiryThreshold)
         w.strings("trusted_roots", trustedRoots)
+        probe.write(into: &w)
         return w.object
     }
 
@@ -120,6 +125,6 @@ extension TLSChecker: JSONConfigurable {
         self.init(name: try c.string("endpoint_name") ?? "", address: address, timeout: try c.duration("timeout"),
                   thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.attempts(),
                   certExpiryThreshold: try c.duration("cert_expiry_threshold"),
-                  trustedRoots: try c.stringArray("trusted_roots"))
+                  trustedRoots: try c.stringArray("trusted_roots"), probe: try ProbeOptions(config: c))
     }
 }

@@ -24,6 +24,12 @@ public struct Attempt: Sendable, Equatable {
     /// Time from the request being sent until its first response byte (`CURLINFO_STARTTRANSFER_TIME_T`
     /// less the time connected).
     public var firstByte: Duration?
+    /// The address this attempt connected to, for a checker with `all_addresses` (checkup's
+    /// extension; `address` in JSON, after the phase times); nil when the name was resolved as usual.
+    public var address: String?
+
+    /// Whether the attempt passed (it has no error).
+    public var passed: Bool { (error ?? "").isEmpty }
 
     /// Creates an attempt.
     public init(rtt: Duration, error: String? = nil, nameLookup: Duration? = nil, connect: Duration? = nil,
@@ -43,6 +49,7 @@ public struct Attempt: Sendable, Equatable {
         for (key, value) in [("lookup", nameLookup), ("connect", connect), ("tls", tlsHandshake), ("first_byte", firstByte)] {
             if let value, value > .zero { o.append(key, .int(value.nanoseconds)) }
         }
+        o.append("address", address.flatMap { $0.isEmpty ? nil : .string($0) })
         return .object(o)
     }
 
@@ -62,6 +69,7 @@ public struct Attempt: Sendable, Equatable {
         connect = try duration("connect")
         tlsHandshake = try duration("tls")
         firstByte = try duration("first_byte")
+        address = o["address"]?.stringValue
     }
 }
 

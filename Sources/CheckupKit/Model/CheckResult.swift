@@ -31,6 +31,9 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
     /// The node that made the result (checkup's extension; `origin` in JSON, after the
     /// original's keys); empty in the original's check files.
     public var origin: String = ""
+    /// The result passed only after a failed attempt (checkup's extension, with `retry`; `flaky`
+    /// in JSON, after `origin`, and only when true).
+    public var flaky: Bool = false
 
     /// Creates a result. Flags left false mean the status is unknown until `conclude()` runs.
     public init(title: String = "", endpoint: String = "", timestamp: Int64 = CheckResult.now(),
@@ -136,6 +139,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
         o.append("message", message.isEmpty ? nil : .string(message))
         o.append("certificate", certificate?.json)
         o.append("origin", origin.isEmpty ? nil : .string(origin))
+        o.append("flaky", flaky ? .bool(true) : nil)
         return .object(o)
     }
 
@@ -156,6 +160,7 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
                   notice: o["notice"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
         certificate = CertificateInfo(json: o["certificate"])
         origin = o["origin"]?.stringValue ?? ""
+        flaky = bool("flaky")
         if let times = o["times"], times != .null {
             guard let list = times.arrayValue else { throw JSONShapeError("times is \(times.kindName), not an array") }
             self.times = try list.map { v throws(JSONShapeError) in try Attempt(json: v) }

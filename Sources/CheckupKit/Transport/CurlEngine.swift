@@ -41,6 +41,8 @@ struct TransferRequest: Sendable {
     var requireTLS = false
     /// Use TLS when the server offers it (`CURLUSESSL_TRY`): opportunistic STARTTLS.
     var tryTLS = false
+    /// `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` entries (`CURLOPT_CONNECT_TO`).
+    var connectTo: [String] = []
 }
 
 /// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
@@ -161,12 +163,13 @@ final class CurlEngine: Sendable {
             return UnsafeMutableRawPointer(p)
         }
         var retainedBytes: [UnsafeMutablePointer<CChar>] = []
-        var recipientList: UnsafeMutablePointer<curl_slist>?
+        var recipientList: UnsafeMutablePointer<curl_slist>?, connectToList: UnsafeMutablePointer<curl_slist>?
         /// How much of `request.body` an upload has handed to libcurl.
         var uploaded = 0
 
         deinit {
             curl_slist_free_all(recipientList)
+            curl_slist_free_all(connectToList)
             retainedBytes.forEach { $0.deallocate() }
             curl_slist_free_all(headerList)
             errorBuffer.deallocate()
@@ -292,10 +295,10 @@ final class CurlEngine: Sendable {
             check(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
             check(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, copy))
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        for line in r.headers { list = curl_slist_append(list, line) }
-        t.headerList = list
-        if let list { check(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)) }
+        for line in r.headers { t.headerList = curl_slist_append(t.headerList, line) }
+        if let list = t.headerList { check(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)) }
+        for entry in r.connectTo { t.connectToList = curl_slist_append(t.connectToList, entry) }
+        if let list = t.connectToList { check(ccurl_setopt_slist(easy, CURLOPT_CONNECT_TO, list)) }
 
         let context = Unmanaged.passUnretained(t).toOpaque()
         check(ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
@@ -393,8 +396,7 @@ final class CurlEngine: Sendable {
     }
 
     private static func failed(code: Int32, _ message: String) -> TransferResponse {
-        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", headers: [], body: [],
-                         nameLookupTime: .zero, connectTime: .zero, appConnectTime: .zero,
-                         startTransferTime: .zero, totalTime: .zero)
+        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", headers: [], body: [], nameLookupTime: .zero,
+                         connectTime: .zero, appConnectTime: .zero, startTransferTime: .zero, totalTime: .zero)
     }
 }

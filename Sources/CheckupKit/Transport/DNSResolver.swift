@@ -7,7 +7,8 @@ struct DNSQuery: Sendable {
     var name: String
     /// The RR TYPE code (RFC 1035 §3.2.2), e.g. 1 for A.
     var type: UInt16
-    /// The server: an IPv4 or IPv6 address (no brackets), or a name resolved first.
+    /// The server: an IPv4 or IPv6 address (no brackets), or a name resolved first; empty for
+    /// the system's servers (resolv.conf).
     var host: String
     var port: UInt16
     /// Limit for the whole exchange, including resolving a server name.
@@ -130,6 +131,7 @@ final class DNSResolver: Sendable {
 
         /// Starts the lookup of the server's name, or the query itself when the server is an address.
         func start() {
+            if query.host.isEmpty { return send() }
             if let literal = DNSResolver.serverEntry(query.host, port: query.port) {
                 servers = literal
                 send()
@@ -173,7 +175,7 @@ final class DNSResolver: Sendable {
             // hands SERVFAIL and REFUSED answers to the callback instead of retrying them, so they
             // can be reported. c-ares retries over TCP when a UDP answer is truncated.
             guard let channel = makeChannel(flags: ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP) else { return }
-            let status = ares_set_servers_ports_csv(channel, servers ?? "")
+            let status = query.host.isEmpty ? ARES_SUCCESS : ares_set_servers_ports_csv(channel, servers ?? "")
             guard status == ARES_SUCCESS else { return end(status, failure: DNSResolver.describe(status)) }
             // Class IN (RFC 1035 §3.2.4), recursion desired (c-ares' default).
             ares_query(channel, query.name, 1, Int32(query.type), { arg, status, _, answer, length in
