@@ -131,4 +131,14 @@ import Testing
         // Run one after another they would take 80 s; side by side, about one slow request.
         #expect(elapsed < .seconds(20), "200 checks of 400 ms took \(elapsed)")
     }
+
+    @Test func methodAndBodyAreSentAsConfigured() async throws {
+        let post = try await HTTPChecker(name: "post", url: peerURL("/echo"), mustContain: "POST\n{\"ping\":1}",
+                                         method: "POST", body: #"{"ping":1}"#).check()
+        #expect(post.status == .healthy, "\(post.times)")
+        let put = try await HTTPChecker(name: "put", url: peerURL("/echo"), mustContain: "PUT\n", method: "PUT").check()
+        #expect(put.status == .healthy, "\(put.times)")
+        let bad = #"{"checkers":[{"type":"http","endpoint_name":"m","endpoint_url":"http://h/","method":"GET /x"}]}"#
+        #expect(throws: CheckupError.self) { try Checkup(configData: Data(bad.utf8)) }
+    }
 }

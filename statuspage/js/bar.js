@@ -111,6 +111,7 @@
       if (a.u) parts.push(a.u + ' unknown');
       el('span', 'tip-line', parts.join(' · ') + ' (' + plural(a.n, 'check') + ')', tip);
       el('span', 'tip-line', info.inc ? plural(info.inc, 'incident') : 'No incidents', tip);
+      if (a.f) el('span', 'tip-line', plural(a.f, 'flaky check') + ' (passed on a retry)', tip);
       if (a.w) el('span', 'tip-line tip-muted', 'Median ' + fmt.duration(a.medW / a.w) + ' · p95 ' + fmt.duration(a.p95W / a.w), tip);
     }
     tip.hidden = false;

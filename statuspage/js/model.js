@@ -3,7 +3,7 @@
 // and the uptime figures read from it.
 //   model: {mode: 'summaries' | 'checkfiles', endpoints: [ep], messages: [{t, title, endpoint, text}], info}
 //   ep: {key, title, endpoint, threshold, last: {t, state, rtt}, recent: [{t, state, rtt, phases}],
-//        days: Map(day -> {n, h, d, dn, u, min, max, medW, p95W, w}), events: [{t, state, reason}],
+//        days: Map(day -> {n, h, d, dn, u, f, min, max, medW, p95W, w}) (f: flaky results), events: [{t, state, reason}],
 //        interval, state, stale, retired, incidents: Map(day -> count),
 //        sources: [{origin, location, last, interval, reason}] (summaries), and with verdicts
 //        (verdicts.js) votes: [{origin, state, rtt, t, reason}] and places: [{origin, name, state, rtt, t, reason}]}
@@ -32,13 +32,14 @@
 
   function phasesOrNull(phases) { return phases.some(function (v) { return v != null; }) ? phases : null; }
 
-  function emptyDay() { return { n: 0, h: 0, d: 0, dn: 0, u: 0, min: 0, max: 0, medW: 0, p95W: 0, w: 0 }; }
+  function emptyDay() { return { n: 0, h: 0, d: 0, dn: 0, u: 0, f: 0, min: 0, max: 0, medW: 0, p95W: 0, w: 0 }; }
 
-  // Counts one result in a day's (or a window's) tally.
-  // Counts `n` results (default 1: a folded point of a summary stands for several) of state s.
-  function count(a, s, n) {
+  // Counts `n` results (default 1: a folded point of a summary stands for several) of state s,
+  // `f` of them flaky (passed only on a retry).
+  function count(a, s, n, f) {
     n = n > 1 ? n : 1;
     a.n += n;
+    if (f > 0) a.f += f;
     if (s === 'healthy') a.h += n;
     else if (s === 'degraded') a.d += n;
     else if (s === 'down') a.dn += n;
@@ -101,7 +102,7 @@
     var id = identity(e);
     var recent = arr(e.recent).filter(function (r) { return Array.isArray(r) && isNum(r[0]); }).map(function (r) {
       return { t: r[0], state: stateName(r[1]), rtt: pos(r[2]), phases: phasesOrNull([pos(r[3]), pos(r[4]), pos(r[5]), pos(r[6])]),
-               n: isNum(r[7]) && r[7] > 1 ? Math.min(r[7], 1e6) : 1 };
+               n: isNum(r[7]) && r[7] > 1 ? Math.min(r[7], 1e6) : 1, f: isNum(r[8]) && r[8] > 0 ? Math.min(r[8], 1e6) : 0 };
     });
     recent.sort(byTime);
     var last = Array.isArray(e.last) && isNum(e.last[0]) ? { t: e.last[0], state: stateName(e.last[1]), rtt: pos(e.last[2]) }
@@ -117,10 +118,10 @@
   }
 
   // Adds a summary's day row [day, results, healthy, degraded, down, unknown, min, median, p95,
-  // max] to a tally.
+  // max, flaky (left out when 0)] to a tally.
   function addDay(a, r) {
     var n = r[1] | 0, dn = r[4] | 0, min = pos(r[6]), max = pos(r[9]), w = Math.max(0, n - dn);
-    a.n += n; a.h += r[2] | 0; a.d += r[3] | 0; a.dn += dn; a.u += r[5] | 0;
+    a.n += n; a.h += r[2] | 0; a.d += r[3] | 0; a.dn += dn; a.u += r[5] | 0; a.f += r[10] | 0;
     if (min) a.min = a.min ? Math.min(a.min, min) : min;
     if (max) a.max = Math.max(a.max, max);
     if (w && pos(r[7])) { a.medW += r[7] * w; a.p95W += (pos(r[8]) || r[7]) * w; a.w += w; }
@@ -228,8 +229,9 @@
         rtt: median(positives(times, 'rtt')),
         phases: phasesOrNull(PHASE_KEYS.map(function (k) { return median(positives(times, k)); })),
         threshold: pos(Number(r.threshold)) || 0,
-        reason: errs[0] || message || '',
-        message: message
+        reason: !r.down && typeof r.notice === 'string' && r.notice ? r.notice : errs[0] || message || '',
+        message: message,
+        f: r.flaky === true ? 1 : 0
       });
     });
   }
@@ -245,7 +247,7 @@
       if (!r.list.length) { cf.results.delete(key); return; }
       var ep = newEp(r.title, r.endpoint), prev = null;
       r.list.forEach(function (x) {
-        ep.recent.push({ t: x.t, state: x.state, rtt: x.rtt, phases: x.phases });
+        ep.recent.push({ t: x.t, state: x.state, rtt: x.rtt, phases: x.phases, f: x.f });
         if (!prev || prev.state !== x.state) ep.events.push({ t: x.t, state: x.state, reason: x.reason });
         if (x.message) messages.push({ t: x.t, title: r.title, endpoint: r.endpoint, text: x.message });
         prev = x;
@@ -266,7 +268,7 @@
     ep.recent.forEach(function (p) {
       var k = dayKey(p.t), a = ep.days.get(k);
       if (!a) { ep.days.set(k, a = emptyDay()); rtts.set(k, []); }
-      count(a, p.state, p.n);
+      count(a, p.state, p.n, p.f);
       if (p.state !== 'down' && p.rtt > 0) rtts.get(k).push(p.rtt);
     });
     rtts.forEach(function (list, k) {

@@ -40,9 +40,12 @@ public struct Alert: Sendable, Equatable {
         }
     }
 
-    /// Why: the first attempt's error, the notice, or the status.
+    /// Why: the notice of a result that is not down, else the first attempt's error, the notice, or the status.
     public var reason: String {
         if kind == .resolved { return "healthy again" }
+        // A result that is not down says best in its notice why (the addresses that failed, a
+        // flaky pass); a down one in its first error.
+        if !result.down, !result.notice.isEmpty { return result.notice }
         if let error = result.times.lazy.compactMap(\.error).first(where: { !$0.isEmpty }) { return error }
         if !result.notice.isEmpty { return result.notice }
         return result.status.rawValue

@@ -14,14 +14,18 @@ extension StatusSummary {
                 o.append("endpoint", .string(e.endpoint))
                 o.append("threshold", int(e.threshold))
                 o.append("last", e.last.map { .array([int($0.time), .int(Int64($0.state.code)), int($0.rtt)]) } ?? .null)
+                // A point with flaky results carries its count and how many were flaky (8th and 9th
+                // columns); a day with flaky results their count (an 11th).
                 o.append("recent", .array(e.recent.map { p in
                     .array([int(p.time), .int(Int64(p.state.code)), int(p.rtt),
                             optional(p.lookup), optional(p.connect), optional(p.tls), optional(p.firstByte)]
-                           + (p.count > 1 ? [.int(Int64(p.count))] : []))  // an 8th column only for folded points
+                           + (p.flaky > 0 ? [.int(Int64(p.count)), .int(Int64(p.flaky))]  // a 9th: how many were flaky
+                              : p.count > 1 ? [.int(Int64(p.count))] : []))  // an 8th column only for folded points
                 }))
                 o.append("days", .array(e.days.map { d in
                     .array([.string(d.key), .int(Int64(d.count)), .int(Int64(d.healthy)), .int(Int64(d.degraded)),
-                            .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)])
+                            .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)]
+                           + (d.flaky > 0 ? [.int(Int64(d.flaky))] : []))
                 }))
                 o.append("events", .array(e.events.map { .array([int($0.time), .int(Int64($0.state.code)), .string($0.reason)]) }))
                 if !e.votes.isEmpty {
@@ -113,10 +117,12 @@ extension StatusSummary {
                     let q = "\(p).recent[\(j)]"
                     let count = row.count > 7 ? try int(row[7], q) : 1
                     guard count >= 1 && count <= 1_000_000 else { throw fail("\(q)[7]: \(count) is not a count of results") }
+                    let flaky = row.count > 8 ? try int(row[8], q) : 0
+                    guard flaky >= 0 && flaky <= count else { throw fail("\(q)[8]: \(flaky) is not a count of flaky results") }
                     e.recent.append(Point(time: try int(row[0], q), state: try state(row[1], q), rtt: try int(row[2], q),
                                           lookup: try optionalInt(row[3], q), connect: try optionalInt(row[4], q),
                                           tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q),
-                                          count: Int(count)))
+                                          count: Int(count), flaky: Int(flaky)))
                 }
                 // Days still covered by `recent` are recomputed from it; the rest were rolled up.
                 let live = Set(e.recent.map { Day.key($0.time) })
@@ -127,7 +133,8 @@ extension StatusSummary {
                     var n: [Int64] = []
                     for k in 1..<10 { n.append(try int(row[k], q)) }
                     e.frozen.append(Day(key: key, count: Int(n[0]), healthy: Int(n[1]), degraded: Int(n[2]), down: Int(n[3]),
-                                        unknown: Int(n[4]), min: n[5], median: n[6], p95: n[7], max: n[8]))
+                                        unknown: Int(n[4]), min: n[5], median: n[6], p95: n[7], max: n[8],
+                                        flaky: row.count > 10 ? Int(try optionalInt(row[10], q) ?? 0) : 0))
                 }
                 for (j, row) in try rows(o["events"], p + ".events", width: 3).enumerated() {
                     let q = "\(p).events[\(j)]"

@@ -72,6 +72,8 @@ public struct StatusSummary: Sendable, Equatable {
         /// minute and state are folded into one (`compacted`), so a summary stays small however
         /// often a node checks.
         public var count = 1
+        /// How many of those results were flaky (passed only after a failed attempt, `flaky`).
+        public var flaky = 0
     }
 
     /// Results newer than this (10 minutes) are kept one point each; older ones are folded per minute.
@@ -85,6 +87,8 @@ public struct StatusSummary: Sendable, Equatable {
         public var count = 0, healthy = 0, degraded = 0, down = 0, unknown = 0
         /// The smallest, median, 95th-percentile (nearest rank) and largest median RTT, in nanoseconds.
         public var min: Int64 = 0, median: Int64 = 0, p95: Int64 = 0, max: Int64 = 0
+        /// How many of them were flaky (passed only after a failed attempt), whatever their state.
+        public var flaky = 0
     }
 
     /// A change of state: the first result, or one whose state differs from the one before.
@@ -93,7 +97,7 @@ public struct StatusSummary: Sendable, Equatable {
         public var time: Int64
         /// The state changed to.
         public var state: Status
-        /// The first attempt error, else the notice, else empty.
+        /// The notice of a result that is not down, else the first attempt error, else the notice.
         public var reason: String
     }
 
@@ -219,7 +223,10 @@ extension StatusSummary.Endpoint {
         recent.append(point)
     }
 
+    /// Why: for a result that is not down, its notice when it has one (the addresses that
+    /// failed, a flaky pass); else the first attempt error, else the notice.
     static func reason(_ result: CheckResult) -> String {
+        if !result.down, !result.notice.isEmpty { return result.notice }
         if let error = result.times.lazy.compactMap(\.error).first(where: { !$0.isEmpty }) { return error }
         return result.notice
     }
@@ -234,7 +241,7 @@ extension StatusSummary.Point {
                   lookup: median(times.compactMap { $0.nameLookup?.nanoseconds }),
                   connect: median(times.compactMap { $0.connect?.nanoseconds }),
                   tls: median(times.compactMap { $0.tlsHandshake?.nanoseconds }),
-                  firstByte: median(times.compactMap { $0.firstByte?.nanoseconds }))
+                  firstByte: median(times.compactMap { $0.firstByte?.nanoseconds }), flaky: result.flaky ? 1 : 0)
     }
 }
 
@@ -255,7 +262,7 @@ extension StatusSummary.Point {
             out.append(Self(time: last.time, state: last.state, rtt: Quantile.median(weighted) ?? last.rtt,
                             lookup: median(run.map(\.lookup)), connect: median(run.map(\.connect)),
                             tls: median(run.map(\.tls)), firstByte: median(run.map(\.firstByte)),
-                            count: run.reduce(0) { $0 + max(1, $1.count) }))
+                            count: run.reduce(0) { $0 + max(1, $1.count) }, flaky: run.reduce(0) { $0 + $1.flaky }))
             run = []
         }
         for point in points[..<old] {
@@ -281,6 +288,7 @@ extension StatusSummary.Day {
             case .down: down += n
             case .unknown: unknown += n
             }
+            flaky += point.flaky
             if point.state != .down { rtts.append(contentsOf: repeatElement(point.rtt, count: n)) }
         }
         guard !rtts.isEmpty else { return }
@@ -318,6 +326,7 @@ extension StatusSummary.Day {
         out.degraded += other.degraded
         out.down += other.down
         out.unknown += other.unknown
+        out.flaky += other.flaky
         let w1 = Int64(count - down), w2 = Int64(other.count - other.down)
         if w2 > 0 {
             if w1 == 0 {

@@ -76,3 +76,54 @@ import Testing
         #expect(throws: CheckupError.self) { try Checkup(configData: Data(bad.utf8)) }
     }
 }
+
+/// `retry` and flaky results, against httpd.py's `/flaky/<key>` (503 for its first request only).
+@Suite struct FlakyTests {
+    @Test func resultThatPassedOnARetryIsFlakyAndHealthy() async throws {
+        let key = UUID().uuidString
+        let r = try await HTTPChecker(name: "flaky", url: peerURL("/flaky/\(key)"), attempts: 3, probe: ProbeOptions(retry: true)).check()
+        #expect(r.status == .healthy && r.flaky && r.notice == "passed on attempt 2 of 3", "\(r)")
+        // Every attempt stays in `times`; none runs after the pass.
+        #expect(r.times.count == 2 && r.times[0].error == "response status 503 Service Unavailable" && r.times[1].passed)
+        let file = String(decoding: CheckResult.checkFileData([r]), as: UTF8.self)
+        #expect(file.hasSuffix(#""notice":"passed on attempt 2 of 3","flaky":true}]"# + "\n"))
+        #expect(try CheckResult.decodeCheckFile(CheckResult.checkFileData([r])) == [r])
+        // The next check passes at once: not flaky.
+        let again = try await HTTPChecker(name: "flaky", url: peerURL("/flaky/\(key)"), attempts: 3, probe: ProbeOptions(retry: true)).check()
+        #expect(again.status == .healthy && !again.flaky && again.notice.isEmpty && again.times.count == 1)
+    }
+
+    @Test func flakyIsDegradedWhenConfiguredAndWithoutRetryAFailedAttemptIsStillDown() async throws {
+        let degraded = try await HTTPChecker(name: "f", url: peerURL("/flaky/\(UUID().uuidString)"), attempts: 3,
+                                             probe: ProbeOptions(retry: true, flakyIsDegraded: true)).check()
+        #expect(degraded.status == .degraded && degraded.flaky && degraded.notice == "passed on attempt 2 of 3")
+        let original = try await HTTPChecker(name: "f", url: peerURL("/flaky/\(UUID().uuidString)"), attempts: 3).check()
+        #expect(original.status == .down && !original.flaky && original.times.count == 3)
+        let never = try await HTTPChecker(name: "f", url: peerURL("/status/500"), attempts: 2, probe: ProbeOptions(retry: true)).check()
+        #expect(never.status == .down && !never.flaky && never.times.count == 2)
+    }
+
+    @Test func flakyResultsAreCountedPerDayInTheSummary() throws {
+        let day: Int64 = 86_400_000_000_000, start = 20_000 * day  // a fixed UTC midnight
+        func result(_ at: Int64, flaky: Bool) -> CheckResult {
+            var r = CheckResult(title: "Web", endpoint: "https://w/", timestamp: at, times: [Attempt(rtt: .milliseconds(5))])
+            r.conclude()
+            if flaky { r.flaky = true; r.notice = "passed on attempt 2 of 2"; r.times.insert(Attempt(rtt: .milliseconds(9), error: "x"), at: 0) }
+            return r
+        }
+        let results = [result(start, flaky: true), result(start + day / 2, flaky: false), result(start + day, flaky: true),
+                       result(start + 5 * day, flaky: false)]
+        let summary = StatusSummary(origin: "a", rebuildingFrom: results, now: start + 5 * day)
+        let web = try #require(summary.endpoints.first)
+        #expect(web.days.map(\.flaky) == [1, 1, 0] && web.days.map(\.healthy) == [2, 1, 1])
+        let data = summary.jsonData()
+        #expect(String(decoding: data, as: UTF8.self).contains(#",5000000,5000000,5000000,5000000,1]"#))
+        #expect(try StatusSummary(jsonData: data, name: "s") == summary)
+        var live = StatusSummary(origin: "a", rebuildingFrom: Array(results.prefix(2)), now: start + day / 2)
+        #expect(live.endpoints[0].recent.map(\.flaky) == [1, 0])
+        // The flaky event's reason is its notice, not the failed attempt's error.
+        #expect(live.endpoints[0].events.map(\.reason) == ["passed on attempt 2 of 2"])
+        live = try StatusSummary(jsonData: live.jsonData(), name: "s")
+        #expect(live.endpoints[0].recent.map(\.flaky) == [1, 0])
+    }
+}
