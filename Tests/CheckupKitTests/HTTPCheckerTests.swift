@@ -136,7 +136,7 @@ import Testing
         let post = try await HTTPChecker(name: "post", url: peerURL("/echo"), mustContain: "POST\n{\"ping\":1}",
                                          method: "POST", body: #"{"ping":1}"#).check()
         #expect(post.status == .healthy, "\(post.times)")
-        let put = try await HTTPChecker(name: "put", url: peerURL("/echo"), mustContain: "PUT\n", method: "PUT").check()
+        let put = try await HTTPChecker(name: "patch", url: peerURL("/echo"), mustContain: "PATCH\n", method: "PATCH").check()
         #expect(put.status == .healthy, "\(put.times)")
         let bad = #"{"checkers":[{"type":"http","endpoint_name":"m","endpoint_url":"http://h/","method":"GET /x"}]}"#
         #expect(throws: CheckupError.self) { try Checkup(configData: Data(bad.utf8)) }

@@ -18,7 +18,7 @@ that started it ends, however it ends). Routes:
   /hooks/<key>      200 with the recorded requests as JSON lines {"path","headers","body"}
   /flaky/<key>      503 for the first request under <key>, 200 for every later one
   /json/<name>      200 with the JSON document <name> of JSON_BODIES (application/json)
-  POST|PUT|PATCH|DELETE /echo
+  POST|PATCH|DELETE /echo
                     200 with "<method>\n<body>"
 """
 import json
@@ -141,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(code, b"" if code == 204 else b"ok\n")
 
 
-    do_PUT = do_PATCH = do_DELETE = do_POST
+    do_PATCH = do_DELETE = do_POST  # no PUT: SpoolTests use this server as an S3 that refuses every PUT
 
 
 class Server(ThreadingHTTPServer):
