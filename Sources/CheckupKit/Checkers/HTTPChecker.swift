@@ -40,6 +40,12 @@ public struct HTTPChecker: Checker, Equatable {
     public var body: String
     /// Retries, flakiness and every-address checks (checkup's extensions).
     public var probe: ProbeOptions
+    /// Assertions about a JSON body (`json`, checkup's extension).
+    public var json: [JSONAssertion]
+    /// A regular expression (NSRegularExpression) the body must match (`body_regex`, checkup's extension).
+    public var bodyRegex: String
+    /// Per-phase limits and each assertion's severity (checkup's extensions).
+    public var limits: Limits
 
     /// The URL as results, the page and messages show it (`endpoint` in check files): `url`
     /// without user-info, and with every path segment, query value or fragment that holds one of
@@ -54,7 +60,8 @@ public struct HTTPChecker: Checker, Equatable {
                 mustContain: String = "", mustNotContain: String = "", attempts: Int = 1,
                 attemptSpacing: Duration = .zero, headers: [String: [String]] = [:],
                 timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "", secrets: [String] = [],
-                method: String = "", body: String = "", probe: ProbeOptions = ProbeOptions()) {
+                method: String = "", body: String = "", probe: ProbeOptions = ProbeOptions(),
+                json: [JSONAssertion] = [], bodyRegex: String = "", limits: Limits = Limits()) {
         self.name = name
         self.url = url
         self.upStatus = upStatus
@@ -71,6 +78,9 @@ public struct HTTPChecker: Checker, Equatable {
         self.method = method
         self.body = body
         self.probe = probe
+        self.json = json
+        self.bodyRegex = bodyRegex
+        self.limits = limits
     }
 
     /// Checks the endpoint.
@@ -80,11 +90,18 @@ public struct HTTPChecker: Checker, Equatable {
             throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(endpoint).shortText) \(problem)")
         }
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
+        var regex: NSRegularExpression?
+        if !bodyRegex.isEmpty {
+            do { regex = try NSRegularExpression(pattern: bodyRegex) } catch {
+                throw CheckupError(.config, "\(name): body_regex: \(JSONValue.string(bodyRegex).shortText) is not a regular expression")
+            }
+        }
         let request = makeRequest()
         let started = CheckResult.now()
         let base = CheckResult(title: name, endpoint: endpoint, timestamp: started, threshold: thresholdRTT)
-        return await probe.run(base, host: Self.host(of: request.url), attempts: attempts, spacing: attemptSpacing) { address in
-            await attempt(request.connecting(to: address))
+        return await probe.run(base, host: Self.host(of: request.url), attempts: attempts, spacing: attemptSpacing,
+                               limits: limits) { address in
+            await attempt(request.connecting(to: address), regex: regex)
         }
     }
 
@@ -99,7 +116,7 @@ public struct HTTPChecker: Checker, Equatable {
         var request = TransferRequest(url: Punycode.asciiURL(url) ?? url)
         request.headers = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
-        request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty
+        request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty || !json.isEmpty || !bodyRegex.isEmpty
         request.tlsSkipVerify = tlsSkipVerify
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
         if !method.isEmpty { request.method = method }
@@ -107,7 +124,9 @@ public struct HTTPChecker: Checker, Equatable {
         return request
     }
 
-    private func attempt(_ request: TransferRequest) async -> Attempt {
+    /// One request, judged by every assertion (each failure an error or, with severity
+    /// degraded, a warning): the status, then the body's.
+    private func attempt(_ request: TransferRequest, regex: NSRegularExpression?) async -> Attempt {
         let response: TransferResponse
         do {
             response = try await CurlEngine.shared.perform(request)
@@ -126,15 +145,28 @@ public struct HTTPChecker: Checker, Equatable {
         }
         let accepted = upStatus > 0 ? response.status == upStatus : (200...204).contains(response.status)
         if !accepted {
-            attempt.error = "response status \(HTTPStatus.text(response.status, reason: response.reason))"
+            limits.fail("status", "response status \(HTTPStatus.text(response.status, reason: response.reason))", in: &attempt)
+        }
+        guard request.captureBody else { return attempt }
+        let body = String(decoding: response.body, as: UTF8.self)
+        if !mustContain.isEmpty, !body.contains(mustContain) {
+            limits.fail("must_contain", "response does not contain '\(mustContain)'", in: &attempt)
+        }
+        if !mustNotContain.isEmpty, body.contains(mustNotContain) {
+            limits.fail("must_not_contain", "response contains '\(mustNotContain)'", in: &attempt)
+        }
+        if let regex, regex.firstMatch(in: body, range: NSRange(body.startIndex..., in: body)) == nil {
+            limits.fail("body_regex", "response does not match /\(bodyRegex)/", in: &attempt)
+        }
+        guard !json.isEmpty else { return attempt }
+        guard let document = try? JSONValue.parse(Data(response.body)) else {
+            let worst: Severity = json.contains { $0.severity == .down } ? .down : .degraded
+            Limits(severity: ["json": worst]).fail("json", "response is not JSON", in: &attempt)
             return attempt
         }
-        if request.captureBody {
-            let body = String(decoding: response.body, as: UTF8.self)
-            if !mustContain.isEmpty, !body.contains(mustContain) {
-                attempt.error = "response does not contain '\(mustContain)'"
-            } else if !mustNotContain.isEmpty, body.contains(mustNotContain) {
-                attempt.error = "response contains '\(mustNotContain)'"
+        for assertion in json {
+            if let failure = assertion.failure(in: document) {
+                Limits(severity: ["json": assertion.severity]).fail("json", failure, in: &attempt)
             }
         }
         return attempt
@@ -176,6 +208,9 @@ extension HTTPChecker: JSONConfigurable {
         w.string("method", method)
         w.string("body", body)
         probe.write(into: &w)
+        if !json.isEmpty { w.object.append("json", .array(json.map(\.configValue))) }
+        w.string("body_regex", bodyRegex)
+        limits.write(into: &w)
         return w.object
     }
 
@@ -191,7 +226,21 @@ extension HTTPChecker: JSONConfigurable {
                   attemptSpacing: try c.duration("attempt_spacing"), headers: try c.headers(),
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
                   tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets, method: try Self.method(c),
-                  body: try c.string("body") ?? "", probe: try ProbeOptions(config: c))
+                  body: try c.string("body") ?? "", probe: try ProbeOptions(config: c), json: try JSONAssertion.list(c),
+                  bodyRegex: try Self.regex(c), limits: try Limits(config: c, assertions: Self.assertions))
+    }
+
+    /// The assertions `severity` may name.
+    static let assertions = ["status", "must_contain", "must_not_contain", "body_regex", "threshold_rtt",
+                             "max_lookup", "max_connect", "max_tls", "max_first_byte"]
+
+    /// `body_regex`, which must compile.
+    static func regex(_ c: ConfigReader) throws(CheckupError) -> String {
+        let pattern = try c.string("body_regex") ?? ""
+        if !pattern.isEmpty, (try? NSRegularExpression(pattern: pattern)) == nil {
+            throw c.error("body_regex", "\(c.shown("body_regex")) is not a regular expression")
+        }
+        return pattern
     }
 
     /// `method`: an HTTP token (RFC 9110 §9.1), so it cannot break the request line.

@@ -47,9 +47,10 @@ public struct ProbeOptions: Sendable, Equatable {
     /// - Parameters:
     ///   - base: the result's title, endpoint, timestamp and threshold.
     ///   - host: the host name (or address literal) the checker connects to.
-    func run(_ base: CheckResult, host: String, attempts: Int, spacing: Duration,
+    ///   - limits: the phase limits and severities each address's result is judged by.
+    func run(_ base: CheckResult, host: String, attempts: Int, spacing: Duration, limits: Limits = Limits(),
              _ attempt: (String?) async -> Attempt) async -> CheckResult {
-        guard allAddresses else { return await runOne(base, attempts: attempts, spacing: spacing) { await attempt(nil) } }
+        guard allAddresses else { return await runOne(base, attempts: attempts, spacing: spacing, limits: limits) { await attempt(nil) } }
         let started = ContinuousClock.now
         switch await addresses(of: host) {
         case .failure(let reason):
@@ -61,16 +62,18 @@ public struct ProbeOptions: Sendable, Equatable {
             var each: [(address: String, result: CheckResult)] = []
             for address in addresses {
                 if Task.isCancelled { break }
-                each.append((address, await runOne(base, attempts: attempts, spacing: spacing) { await attempt(address) }))
+                each.append((address, await runOne(base, attempts: attempts, spacing: spacing, limits: limits) { await attempt(address) }))
             }
             return CheckResult.combining(base, addresses: each)
         }
     }
 
-    private func runOne(_ base: CheckResult, attempts: Int, spacing: Duration, _ attempt: () async -> Attempt) async -> CheckResult {
+    private func runOne(_ base: CheckResult, attempts: Int, spacing: Duration, limits: Limits,
+                        _ attempt: () async -> Attempt) async -> CheckResult {
         var result = base
         result.times = await runAttempts(attempts, spacing: spacing, stopAtPass: retry, attempt)
         if retry { result.conclude(retriesOf: attempts, flakyIsDegraded: flakyIsDegraded) } else { result.conclude() }
+        limits.judge(&result)
         return result
     }
 

@@ -24,6 +24,8 @@ public struct TCPChecker: Checker, Equatable {
     public var attempts: Int
     /// Retries, flakiness and every-address checks (checkup's extensions).
     public var probe: ProbeOptions
+    /// Per-phase limits and each assertion's severity (checkup's extensions).
+    public var limits: Limits
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(1)
@@ -31,7 +33,7 @@ public struct TCPChecker: Checker, Equatable {
     /// Creates a TCP checker.
     public init(name: String, address: String, tls: Bool = false, tlsSkipVerify: Bool = false, tlsCAFile: String = "",
                 timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1,
-                probe: ProbeOptions = ProbeOptions()) {
+                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits()) {
         self.name = name
         self.address = address
         self.tls = tls
@@ -41,6 +43,7 @@ public struct TCPChecker: Checker, Equatable {
         self.thresholdRTT = thresholdRTT
         self.attempts = attempts
         self.probe = probe
+        self.limits = limits
     }
 
     /// Connects and concludes a result.
@@ -60,7 +63,7 @@ public struct TCPChecker: Checker, Equatable {
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
         let started = CheckResult.now()
         let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
-        return await probe.run(base, host: host, attempts: attempts, spacing: .zero) { address in
+        return await probe.run(base, host: host, attempts: attempts, spacing: .zero, limits: limits) { address in
             await Self.connect(request.connecting(to: address)).attempt
         }
     }
@@ -127,6 +130,7 @@ extension TCPChecker: JSONConfigurable {
         w.duration("threshold_rtt", thresholdRTT)
         w.int("attempts", attempts)
         probe.write(into: &w)
+        limits.write(into: &w)
         return w.object
     }
 
@@ -136,6 +140,7 @@ extension TCPChecker: JSONConfigurable {
         self.init(name: try c.string("endpoint_name") ?? "", address: address, tls: try c.bool("tls"),
                   tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
-                  attempts: try c.attempts(), probe: try ProbeOptions(config: c))
+                  attempts: try c.attempts(), probe: try ProbeOptions(config: c),
+                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]))
     }
 }

@@ -25,6 +25,8 @@ public struct TLSChecker: Checker, Equatable {
     public var trustedRoots: [String]
     /// Retries, flakiness and every-address checks (checkup's extensions).
     public var probe: ProbeOptions
+    /// Per-phase limits and each assertion's severity (checkup's extensions).
+    public var limits: Limits
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -34,7 +36,7 @@ public struct TLSChecker: Checker, Equatable {
     /// Creates a TLS checker.
     public init(name: String, address: String, timeout: Duration = .zero, thresholdRTT: Duration = .zero,
                 attempts: Int = 1, certExpiryThreshold: Duration = .zero, trustedRoots: [String] = [],
-                probe: ProbeOptions = ProbeOptions()) {
+                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits()) {
         self.name = name
         self.address = address
         self.timeout = timeout
@@ -43,6 +45,7 @@ public struct TLSChecker: Checker, Equatable {
         self.certExpiryThreshold = certExpiryThreshold
         self.trustedRoots = trustedRoots
         self.probe = probe
+        self.limits = limits
     }
 
     /// Connects, judges the certificate and concludes a result.
@@ -62,7 +65,7 @@ public struct TLSChecker: Checker, Equatable {
         let started = CheckResult.now()
         var leaves: [CertificateInfo] = []
         let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
-        var result = await probe.run(base, host: host, attempts: attempts, spacing: .zero) { address in
+        var result = await probe.run(base, host: host, attempts: attempts, spacing: .zero, limits: limits) { address in
             var (attempt, response) = await TCPChecker.connect(request.connecting(to: address))
             guard let response, response.succeeded else { return attempt }
             guard let chain = CertificateChain(pem: response.certificatesPEM) else {
@@ -81,7 +84,9 @@ public struct TLSChecker: Checker, Equatable {
         if !result.down, let soonest = leaves.min(by: { $0.notAfter < $1.notAfter }),
            soonest.notAfter - now < threshold.components.seconds {
             result.healthy = false
-            result.degraded = true
+            let down = limits.severity(of: "cert_expiry") == .down
+            result.degraded = !down
+            result.down = down
             let left = Duration.seconds(max(0, soonest.notAfter - now))
             let expiring = "certificate expiring soon: expires \(RFC3339.format(soonest.notAfter * 1_000_000_000)) (in \(left.goDescription))"
             result.notice = result.notice.isEmpty ? expiring : "\(result.notice); \(expiring)"
@@ -116,6 +121,7 @@ extension TLSChecker: JSONConfigurable {
         w.duration("cert_expiry_threshold", certExpiryThreshold)
         w.strings("trusted_roots", trustedRoots)
         probe.write(into: &w)
+        limits.write(into: &w)
         return w.object
     }
 
@@ -125,6 +131,7 @@ extension TLSChecker: JSONConfigurable {
         self.init(name: try c.string("endpoint_name") ?? "", address: address, timeout: try c.duration("timeout"),
                   thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.attempts(),
                   certExpiryThreshold: try c.duration("cert_expiry_threshold"),
-                  trustedRoots: try c.stringArray("trusted_roots"), probe: try ProbeOptions(config: c))
+                  trustedRoots: try c.stringArray("trusted_roots"), probe: try ProbeOptions(config: c),
+                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls", "cert_expiry"]))
     }
 }

@@ -27,6 +27,9 @@ public struct Attempt: Sendable, Equatable {
     /// The address this attempt connected to, for a checker with `all_addresses` (checkup's
     /// extension; `address` in JSON, after the phase times); nil when the name was resolved as usual.
     public var address: String?
+    /// Assertions of severity `degraded` that this attempt failed (checkup's extension; `warnings`
+    /// in JSON, last, left out when empty): they make the result degraded, not down.
+    public var warnings: [String] = []
 
     /// Whether the attempt passed (it has no error).
     public var passed: Bool { (error ?? "").isEmpty }
@@ -50,6 +53,7 @@ public struct Attempt: Sendable, Equatable {
             if let value, value > .zero { o.append(key, .int(value.nanoseconds)) }
         }
         o.append("address", address.flatMap { $0.isEmpty ? nil : .string($0) })
+        o.append("warnings", warnings.isEmpty ? nil : .array(warnings.map { .string($0) }))
         return .object(o)
     }
 
@@ -70,6 +74,7 @@ public struct Attempt: Sendable, Equatable {
         tlsHandshake = try duration("tls")
         firstByte = try duration("first_byte")
         address = o["address"]?.stringValue
+        warnings = o["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 
