@@ -9,6 +9,7 @@ Usage: tlsd.py DIR. Writes DIR/ca.pem (the test CA) and prints one JSON line wit
   mismatch    valid, but for other.example only
   selfsigned  a self-signed certificate for localhost
   stall       accepts TCP and never answers the handshake
+  slow        the good certificate, each handshake answered only after 400 ms
 Exits when its standard input closes.
 """
 import datetime
@@ -19,6 +20,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -60,12 +62,13 @@ def write(path, cert, key=None):
             f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
 
 
-def serve(sock, context):
+def serve(sock, context, delay=0.0):
     while True:
         conn, _ = sock.accept()
 
         def handle(conn=conn):
             try:
+                time.sleep(delay)  # "slow": the handshake starts only after the delay
                 conn.settimeout(5)
                 tls = context.wrap_socket(conn, server_side=True)
                 tls.close()
@@ -98,6 +101,12 @@ def main():
         sock.listen(128)
         ports[label] = sock.getsockname()[1]
         threading.Thread(target=serve, args=(sock, context), daemon=True).start()
+        if label == "good":  # the same certificate, with each handshake held back 400 ms
+            slow = socket.socket()
+            slow.bind(("127.0.0.1", 0))
+            slow.listen(128)
+            ports["slow"] = slow.getsockname()[1]
+            threading.Thread(target=serve, args=(slow, context, 0.4), daemon=True).start()
     stall = socket.socket()
     stall.bind(("127.0.0.1", 0))
     stall.listen(128)  # never accepted: connects complete, handshakes never do
