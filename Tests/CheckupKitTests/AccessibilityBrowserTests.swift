@@ -80,6 +80,32 @@ extension JSONValue {
         withExtendedLifetime(serve) {}
     }
 
+    @Test func theDayTooltipCountsFlakyChecksAndStaysAccessible() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try await storeAuditHistory(in: dir, end: now - 30_000)
+        var flaky = summaryResult("Web", at: now - 20_000)
+        flaky.times.insert(Attempt(rtt: .milliseconds(9), error: "response status 503 Service Unavailable"), at: 0)
+        flaky.flaky = true
+        flaky.notice = "passed on attempt 2 of 3"
+        try await StatusSummaries(storage: FileSystemStorage(directory: dir + "/checks"), origin: "eu")
+            .update(with: [flaky], now: (now - 20_000) * 1_000_000)
+        let serve = try ServeProcess(in: dir)
+        // Focuses each day cell in turn, whichever day the result fell in, and gives the tooltip
+        // that counts a flaky check.
+        let script = """
+            Array.prototype.map.call(document.querySelectorAll('.uptime-bar .day'), function (c) {
+              c.focus(); var t = document.getElementById('day-tooltip'); return t && !t.hidden ? t.textContent : '';
+            }).filter(function (t) { return t.indexOf('flaky') >= 0; }).join('|')
+            """
+        let page = try await viewPage(serve.base + "/", width: 390, extra: ["--open-tooltip", "--axe", "--eval", script])
+        let text = page.json["eval"]?.stringValue ?? ""
+        #expect(text.contains("1 flaky check (passed on a retry)") && !text.contains("|"), "\(text)")
+        expectAxePasses(page, "flaky-390")
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func thePageReflowsAt200And400PercentZoomWithoutScrollingSideways() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
