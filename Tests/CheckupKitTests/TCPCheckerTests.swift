@@ -71,4 +71,30 @@ import Testing
             }
         }
     }
+
+    /// testdata/peers/bannerd.py: "220 banner.test ready", then +PONG to PING and 221 bye to QUIT.
+    static let banner: Peer? = try? Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/bannerd.py").path])
+
+    @Test func sendAndExpectCheckABannerAndAnAnswer() async throws {
+        let port = try #require(Self.banner).port
+        let greeting = try await TCPChecker(name: "smtp-ish", address: "127.0.0.1:\(port)", expect: "220 ").check()
+        #expect(greeting.status == .healthy && greeting.times[0].connect != nil, "\(greeting.times)")
+        let ping = try await TCPChecker(name: "redis-ish", address: "localhost:\(port)", attempts: 2, send: "PING\r\n", expect: "+PONG").check()
+        #expect(ping.status == .healthy && ping.times.count == 2, "\(ping.times)")
+        let silent = try await TCPChecker(name: "no answer", address: "127.0.0.1:\(port)", timeout: .milliseconds(300), expect: "+PONG").check()
+        #expect(silent.status == .down)
+        #expect(silent.times[0].error == "timed out after 300ms waiting for '+PONG' (received '220 banner.test ready')")
+        let closed = try await TCPChecker(name: "quit", address: "127.0.0.1:\(port)", send: "QUIT\r\n", expect: "+PONG").check()
+        // What was received is shown with its control characters escaped.
+        #expect(closed.times[0].error == #"connection closed before '+PONG' arrived (received '220 banner.test ready\x0d\x0a221 bye')"#)
+        let refused = try await TCPChecker(name: "closed", address: "127.0.0.1:\(closedPort())", expect: "220").check()
+        #expect(refused.status == .down && refused.times[0].error == "Connection refused")
+    }
+
+    @Test func sendAndExpectRoundTripInTheConfig() throws {
+        let json = #"{"checkers":[{"type":"tcp","endpoint_name":"r","endpoint_url":"r:6379","send":"PING\r\n","expect":"+PONG"}],"timestamp":"0001-01-01T00:00:00Z"}"#
+        #expect(String(decoding: try Checkup(configData: Data(json.utf8)).configData(), as: UTF8.self) == json)
+        let tls = #"{"checkers":[{"type":"tcp","endpoint_name":"r","endpoint_url":"r:1","tls":true,"expect":"x"}]}"#
+        #expect(throws: CheckupError.self) { try Checkup(configData: Data(tls.utf8)) }
+    }
 }

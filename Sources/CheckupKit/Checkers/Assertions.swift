@@ -36,7 +36,7 @@ public struct Limits: Sendable, Equatable {
     }
 
     /// Assertions whose failure makes an attempt fail unless `severity` says `degraded`.
-    static let downByDefault: Set<String> = ["status", "must_contain", "must_not_contain", "body_regex", "send", "expect"]
+    static let downByDefault: Set<String> = ["status", "must_contain", "must_not_contain", "body_regex"]
 
     /// The severity of the assertion `key`.
     func severity(of key: String) -> Severity {

@@ -26,6 +26,11 @@ public struct TCPChecker: Checker, Equatable {
     public var probe: ProbeOptions
     /// Per-phase limits and each assertion's severity (checkup's extensions).
     public var limits: Limits
+    /// Text to send once connected (`send`, checkup's extension), e.g. `"PING\r\n"`.
+    public var send: String
+    /// Text that must arrive (`expect`, checkup's extension), e.g. a banner's `"220 "`; the
+    /// attempt ends when it has.
+    public var expect: String
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(1)
@@ -33,7 +38,7 @@ public struct TCPChecker: Checker, Equatable {
     /// Creates a TCP checker.
     public init(name: String, address: String, tls: Bool = false, tlsSkipVerify: Bool = false, tlsCAFile: String = "",
                 timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1,
-                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits()) {
+                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits(), send: String = "", expect: String = "") {
         self.name = name
         self.address = address
         self.tls = tls
@@ -44,6 +49,8 @@ public struct TCPChecker: Checker, Equatable {
         self.attempts = attempts
         self.probe = probe
         self.limits = limits
+        self.send = send
+        self.expect = expect
     }
 
     /// Connects and concludes a result.
@@ -63,8 +70,13 @@ public struct TCPChecker: Checker, Equatable {
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
         let started = CheckResult.now()
         let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
+        let banner = !send.isEmpty || !expect.isEmpty
+        if banner, tls { throw CheckupError(.config, "\(name): send/expect: not supported together with tls") }
         return await probe.run(base, host: host, attempts: attempts, spacing: .zero, limits: limits) { address in
-            await Self.connect(request.connecting(to: address)).attempt
+            if banner {
+                return await BannerExchange.attempt(host: address ?? host, port: port, send: send, expect: expect, timeout: request.timeout)
+            }
+            return await Self.connect(request.connecting(to: address)).attempt
         }
     }
 }
@@ -131,6 +143,8 @@ extension TCPChecker: JSONConfigurable {
         w.int("attempts", attempts)
         probe.write(into: &w)
         limits.write(into: &w)
+        w.string("send", send)
+        w.string("expect", expect)
         return w.object
     }
 
@@ -141,6 +155,8 @@ extension TCPChecker: JSONConfigurable {
                   tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
                   attempts: try c.attempts(), probe: try ProbeOptions(config: c),
-                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]))
+                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]),
+                  send: try c.string("send") ?? "", expect: try c.string("expect") ?? "")
+        if tls, !send.isEmpty || !expect.isEmpty { throw c.error("send", "send and expect do not work with tls yet") }
     }
 }
