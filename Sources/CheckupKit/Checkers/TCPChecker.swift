@@ -157,6 +157,8 @@ extension TCPChecker: JSONConfigurable {
                   attempts: try c.attempts(), probe: try ProbeOptions(config: c),
                   limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]),
                   send: try c.string("send") ?? "", expect: try c.string("expect") ?? "")
-        if tls, !send.isEmpty || !expect.isEmpty { throw c.error("send", "send and expect do not work with tls yet") }
+        if tls, !send.isEmpty || !expect.isEmpty {
+            throw c.error(send.isEmpty ? "expect" : "send", "does not work together with tls yet")
+        }
     }
 }
