@@ -126,4 +126,26 @@ import Testing
         live = try StatusSummary(jsonData: live.jsonData(), name: "s")
         #expect(live.endpoints[0].recent.map(\.flaky) == [1, 0])
     }
+
+    @Test func foldedPointsKeepTheirFlakyCount() throws {
+        let minute: Int64 = 60_000_000_000, start = 20_000 * 86_400_000_000_000 + 10 * minute
+        func result(_ at: Int64, flaky: Bool) -> CheckResult {
+            var r = CheckResult(title: "Web", endpoint: "https://w/", timestamp: at, times: [Attempt(rtt: .milliseconds(5))])
+            r.conclude()
+            r.flaky = flaky
+            return r
+        }
+        // Six results in one minute, two of them flaky, folded once they are older than ten minutes.
+        let results = (0..<6).map { result(start + Int64($0) * 5_000_000_000, flaky: $0 % 3 == 0) }
+        let summary = StatusSummary(origin: "a", rebuildingFrom: results, now: start + 20 * minute)
+        let points = summary.endpoints[0].recent
+        #expect(points.map(\.count) == [6] && points.map(\.flaky) == [2])
+        #expect(summary.endpoints[0].days.map(\.flaky) == [2])
+        let text = String(decoding: summary.jsonData(), as: UTF8.self)
+        #expect(text.contains(",null,null,null,null,6,2]]"), "\(text)")
+        #expect(try StatusSummary(jsonData: summary.jsonData(), name: "s") == summary)
+        // One flaky result alone writes its count of 1 before the flaky count.
+        let one = StatusSummary(origin: "a", rebuildingFrom: [result(start, flaky: true)], now: start)
+        #expect(String(decoding: one.jsonData(), as: UTF8.self).contains(",null,null,null,null,1,1]]"))
+    }
 }
