@@ -54,44 +54,44 @@ import Testing
         #expect(try CheckResult.decodeCheckFile(CheckResult.checkFileData([json])) == [json])
         // A wrong status and a missing text, both degraded: the notice names both.
         let both = try await HTTPChecker(name: "s", url: peerURL("/status/500"), mustContain: "I'm up",
-                                         limits: Limits(severity: ["status": .degraded, "must_contain": .degraded])).check()
+                                         limits: CheckLimits(severity: ["status": .degraded, "must_contain": .degraded])).check()
         #expect(both.status == .degraded)
         #expect(both.notice == "response status 500 Internal Server Error; response does not contain 'I'm up'")
         // One degraded, one down: down, and the notice still names both.
         let mixed = try await HTTPChecker(name: "s", url: peerURL("/status/500"), mustContain: "I'm up",
-                                          limits: Limits(severity: ["status": .degraded])).check()
+                                          limits: CheckLimits(severity: ["status": .degraded])).check()
         #expect(mixed.status == .down && mixed.times[0].error == "response does not contain 'I'm up'")
         #expect(mixed.notice == "response does not contain 'I'm up'; response status 500 Internal Server Error")
     }
 
     @Test func thresholdAndPhaseLimitsDegradeByDefaultOrGoDownWhenSaid() async throws {
         let slow = try await HTTPChecker(name: "slow", url: peerURL("/slow/300"), thresholdRTT: .milliseconds(100),
-                                         limits: Limits(severity: ["threshold_rtt": .down])).check()
+                                         limits: CheckLimits(severity: ["threshold_rtt": .down])).check()
         #expect(slow.status == .down && slow.notice.hasPrefix("median round trip time exceeded threshold (100ms)"), "\(slow)")
-        let firstByte = try await HTTPChecker(name: "fb", url: peerURL("/slow/300"), limits: Limits(maxFirstByte: .milliseconds(100))).check()
+        let firstByte = try await HTTPChecker(name: "fb", url: peerURL("/slow/300"), limits: CheckLimits(maxFirstByte: .milliseconds(100))).check()
         #expect(firstByte.status == .degraded, "\(firstByte)")
         #expect(firstByte.notice.hasPrefix("median first byte time ") && firstByte.notice.hasSuffix(" exceeded max_first_byte (100ms)"))
-        let fast = try await HTTPChecker(name: "fast", url: peerURL("/"), limits: Limits(maxConnect: .seconds(5), maxFirstByte: .seconds(5))).check()
+        let fast = try await HTTPChecker(name: "fast", url: peerURL("/"), limits: CheckLimits(maxConnect: .seconds(5), maxFirstByte: .seconds(5))).check()
         #expect(fast.status == .healthy && fast.notice.isEmpty)
     }
 
     @Test func maxTLSCatchesASlowHandshake() async throws {
         // tlsd.py's `slow` answers each handshake after 400 ms.
         let tcp = try await TCPChecker(name: "slow", address: tlsPeers.address("slow"), tls: true, tlsCAFile: tlsPeers.caFile,
-                                       timeout: .seconds(10), limits: Limits(maxTLS: .milliseconds(200))).check()
+                                       timeout: .seconds(10), limits: CheckLimits(maxTLS: .milliseconds(200))).check()
         #expect(tcp.status == .degraded, "\(tcp)")
         #expect(tcp.notice.hasPrefix("median TLS handshake time ") && tcp.notice.hasSuffix(" exceeded max_tls (200ms)"))
         let tls = try await TLSChecker(name: "slow", address: tlsPeers.address("slow"), timeout: .seconds(10), trustedRoots: [tlsPeers.caFile],
-                                       limits: Limits(maxTLS: .milliseconds(200), severity: ["max_tls": .down])).check()
+                                       limits: CheckLimits(maxTLS: .milliseconds(200), severity: ["max_tls": .down])).check()
         #expect(tls.status == .down && tls.notice.contains("exceeded max_tls (200ms)"), "\(tls)")
         let good = try await TCPChecker(name: "good", address: tlsPeers.address("good"), tls: true, tlsCAFile: tlsPeers.caFile,
-                                        timeout: .seconds(10), limits: Limits(maxTLS: .seconds(5))).check()
+                                        timeout: .seconds(10), limits: CheckLimits(maxTLS: .seconds(5))).check()
         #expect(good.status == .healthy, "\(good)")
     }
 
     @Test func certificateExpiryCanBeDown() async throws {
         let soon = try await TLSChecker(name: "soon", address: tlsPeers.address("soon"), timeout: .seconds(10),
-                                        trustedRoots: [tlsPeers.caFile], limits: Limits(severity: ["cert_expiry": .down])).check()
+                                        trustedRoots: [tlsPeers.caFile], limits: CheckLimits(severity: ["cert_expiry": .down])).check()
         #expect(soon.status == .down && soon.notice.hasPrefix("certificate expiring soon"), "\(soon)")
     }
 

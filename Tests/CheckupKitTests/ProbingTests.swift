@@ -9,7 +9,7 @@ import Testing
     func probe(_ dns: DNSPeer) -> ProbeOptions { ProbeOptions(allAddresses: true, dnsServer: "127.0.0.1:\(dns.port)") }
 
     @Test func httpCheckerWithOneDeadIPv4AddressIsDegradedAndNamesIt() async throws {
-        let dns = try DNSPeer.start()
+        let dns = try await offPool { try DNSPeer.start() }
         defer { dns.stop() }
         let url = "http://pair.test:\(httpPeer.port)/"
         let r = try await HTTPChecker(name: "pair", url: url, attempts: 2, probe: probe(dns)).check()
@@ -25,13 +25,13 @@ import Testing
     }
 
     @Test func httpCheckerWithOneDeadIPv6AddressIsDegraded() async throws {
-        let dns = try DNSPeer.start()
+        let dns = try await offPool { try DNSPeer.start() }
         defer { dns.stop() }
         // The peer listens on 127.0.0.1 only: ::1 is refused.
         let v4 = try await HTTPChecker(name: "dual", url: "http://dual.test:\(httpPeer.port)/", probe: probe(dns)).check()
         #expect(v4.status == .degraded && v4.notice.hasPrefix("1 of 2 addresses down: ::1 ("), "\(v4)")
         // A peer on ::1 only: now 127.0.0.1 is the dead one, and the Host header still names dual.test.
-        let six = try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path, "--bind", "::1"])
+        let six = try await offPool { try Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/httpd.py").path, "--bind", "::1"]) }
         let v6 = try await HTTPChecker(name: "dual", url: "http://dual.test:\(six.port)/echo", mustContain: "Host: dual.test:\(six.port)",
                                        probe: probe(dns)).check()
         #expect(v6.status == .degraded && v6.notice.hasPrefix("1 of 2 addresses down: 127.0.0.1 ("), "\(v6)")
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func everyAddressUpIsHealthyAndEveryAddressDownIsDown() async throws {
-        let dns = try DNSPeer.start()
+        let dns = try await offPool { try DNSPeer.start() }
         defer { dns.stop() }
         let up = try await HTTPChecker(name: "live", url: "http://live.test:\(httpPeer.port)/", probe: probe(dns)).check()
         #expect(up.status == .healthy && up.notice.isEmpty && up.times.map(\.address) == ["127.0.0.1"], "\(up)")
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func tcpAndTLSCheckersCheckEveryAddress() async throws {
-        let dns = try DNSPeer.start()
+        let dns = try await offPool { try DNSPeer.start() }
         defer { dns.stop() }
         let tcp = try await TCPChecker(name: "pair", address: "pair.test:\(httpPeer.port)", attempts: 2, probe: probe(dns)).check()
         #expect(tcp.status == .degraded && tcp.notice.hasPrefix("1 of 2 addresses down: 127.0.0.2 ("), "\(tcp)")

@@ -76,7 +76,7 @@ import Testing
     static let banner: Peer? = try? Peer("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("testdata/peers/bannerd.py").path])
 
     @Test func sendAndExpectCheckABannerAndAnAnswer() async throws {
-        let port = try #require(Self.banner).port
+        let port = try #require(await offPool { Self.banner }).port
         let greeting = try await TCPChecker(name: "smtp-ish", address: "127.0.0.1:\(port)", expect: "220 ").check()
         #expect(greeting.status == .healthy && greeting.times[0].connect != nil, "\(greeting.times)")
         let ping = try await TCPChecker(name: "redis-ish", address: "localhost:\(port)", attempts: 2, send: "PING\r\n", expect: "+PONG").check()

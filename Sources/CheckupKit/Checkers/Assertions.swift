@@ -13,7 +13,7 @@ public enum Severity: String, Sendable, Equatable, CaseIterable {
 /// "down"}`. Defaults are as the original: `status`, `must_contain`, `must_not_contain` and
 /// `body_regex` make an attempt fail (down); `threshold_rtt`, the phase limits and `cert_expiry`
 /// degrade. Each JSON assertion carries its own `severity`.
-public struct Limits: Sendable, Equatable {
+public struct CheckLimits: Sendable, Equatable {
     /// Above this median name-lookup time the assertion `max_lookup` fails; zero for none.
     public var maxLookup: Duration
     /// Above this median connect time `max_connect` fails.

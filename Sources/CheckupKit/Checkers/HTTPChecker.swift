@@ -45,7 +45,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// A regular expression (NSRegularExpression) the body must match (`body_regex`, checkup's extension).
     public var bodyRegex: String
     /// Per-phase limits and each assertion's severity (checkup's extensions).
-    public var limits: Limits
+    public var limits: CheckLimits
 
     /// The URL as results, the page and messages show it (`endpoint` in check files): `url`
     /// without user-info, and with every path segment, query value or fragment that holds one of
@@ -61,7 +61,7 @@ public struct HTTPChecker: Checker, Equatable {
                 attemptSpacing: Duration = .zero, headers: [String: [String]] = [:],
                 timeout: Duration = .zero, tlsSkipVerify: Bool = false, tlsCAFile: String = "", secrets: [String] = [],
                 method: String = "", body: String = "", probe: ProbeOptions = ProbeOptions(),
-                json: [JSONAssertion] = [], bodyRegex: String = "", limits: Limits = Limits()) {
+                json: [JSONAssertion] = [], bodyRegex: String = "", limits: CheckLimits = CheckLimits()) {
         self.name = name
         self.url = url
         self.upStatus = upStatus
@@ -161,12 +161,12 @@ public struct HTTPChecker: Checker, Equatable {
         guard !json.isEmpty else { return attempt }
         guard let document = try? JSONValue.parse(Data(response.body)) else {
             let worst: Severity = json.contains { $0.severity == .down } ? .down : .degraded
-            Limits(severity: ["json": worst]).fail("json", "response is not JSON", in: &attempt)
+            CheckLimits(severity: ["json": worst]).fail("json", "response is not JSON", in: &attempt)
             return attempt
         }
         for assertion in json {
             if let failure = assertion.failure(in: document) {
-                Limits(severity: ["json": assertion.severity]).fail("json", failure, in: &attempt)
+                CheckLimits(severity: ["json": assertion.severity]).fail("json", failure, in: &attempt)
             }
         }
         return attempt
@@ -227,7 +227,7 @@ extension HTTPChecker: JSONConfigurable {
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
                   tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets, method: try Self.method(c),
                   body: try c.string("body") ?? "", probe: try ProbeOptions(config: c), json: try JSONAssertion.list(c),
-                  bodyRegex: try Self.regex(c), limits: try Limits(config: c, assertions: Self.assertions))
+                  bodyRegex: try Self.regex(c), limits: try CheckLimits(config: c, assertions: Self.assertions))
     }
 
     /// The assertions `severity` may name.

@@ -180,7 +180,7 @@ extension JSONAssertion {
             case ("greater_than", _) where number(given) != nil: test = .greaterThan(number(given) ?? 0)
             default: throw r.error(name, "\(given.asFound), expected \(name == "matches" ? "a string" : name == "exists" ? "true or false" : "a number")")
             }
-            let severity = try o["severity"].map { v throws(CheckupError) in try Limits.severity(v, r, "severity") } ?? .down
+            let severity = try o["severity"].map { v throws(CheckupError) in try CheckLimits.severity(v, r, "severity") } ?? .down
             out.append(JSONAssertion(path: path, test: test, severity: severity))
         }
         return out

@@ -48,7 +48,7 @@ public struct ProbeOptions: Sendable, Equatable {
     ///   - base: the result's title, endpoint, timestamp and threshold.
     ///   - host: the host name (or address literal) the checker connects to.
     ///   - limits: the phase limits and severities each address's result is judged by.
-    func run(_ base: CheckResult, host: String, attempts: Int, spacing: Duration, limits: Limits = Limits(),
+    func run(_ base: CheckResult, host: String, attempts: Int, spacing: Duration, limits: CheckLimits = CheckLimits(),
              _ attempt: (String?) async -> Attempt) async -> CheckResult {
         guard allAddresses else { return await runOne(base, attempts: attempts, spacing: spacing, limits: limits) { await attempt(nil) } }
         let started = ContinuousClock.now
@@ -68,7 +68,7 @@ public struct ProbeOptions: Sendable, Equatable {
         }
     }
 
-    private func runOne(_ base: CheckResult, attempts: Int, spacing: Duration, limits: Limits,
+    private func runOne(_ base: CheckResult, attempts: Int, spacing: Duration, limits: CheckLimits,
                         _ attempt: () async -> Attempt) async -> CheckResult {
         var result = base
         result.times = await runAttempts(attempts, spacing: spacing, stopAtPass: retry, attempt)

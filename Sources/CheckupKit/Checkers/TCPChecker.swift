@@ -25,7 +25,7 @@ public struct TCPChecker: Checker, Equatable {
     /// Retries, flakiness and every-address checks (checkup's extensions).
     public var probe: ProbeOptions
     /// Per-phase limits and each assertion's severity (checkup's extensions).
-    public var limits: Limits
+    public var limits: CheckLimits
     /// Text to send once connected (`send`, checkup's extension), e.g. `"PING\r\n"`.
     public var send: String
     /// Text that must arrive (`expect`, checkup's extension), e.g. a banner's `"220 "`; the
@@ -38,7 +38,7 @@ public struct TCPChecker: Checker, Equatable {
     /// Creates a TCP checker.
     public init(name: String, address: String, tls: Bool = false, tlsSkipVerify: Bool = false, tlsCAFile: String = "",
                 timeout: Duration = .zero, thresholdRTT: Duration = .zero, attempts: Int = 1,
-                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits(), send: String = "", expect: String = "") {
+                probe: ProbeOptions = ProbeOptions(), limits: CheckLimits = CheckLimits(), send: String = "", expect: String = "") {
         self.name = name
         self.address = address
         self.tls = tls
@@ -155,7 +155,7 @@ extension TCPChecker: JSONConfigurable {
                   tlsSkipVerify: try c.bool("tls_skip_verify"), tlsCAFile: try c.string("tls_ca_file") ?? "",
                   timeout: try c.duration("timeout"), thresholdRTT: try c.duration("threshold_rtt"),
                   attempts: try c.attempts(), probe: try ProbeOptions(config: c),
-                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]),
+                  limits: try CheckLimits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls"]),
                   send: try c.string("send") ?? "", expect: try c.string("expect") ?? "")
         if tls, !send.isEmpty || !expect.isEmpty {
             throw c.error(send.isEmpty ? "expect" : "send", "does not work together with tls yet")

@@ -26,7 +26,7 @@ public struct TLSChecker: Checker, Equatable {
     /// Retries, flakiness and every-address checks (checkup's extensions).
     public var probe: ProbeOptions
     /// Per-phase limits and each assertion's severity (checkup's extensions).
-    public var limits: Limits
+    public var limits: CheckLimits
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -36,7 +36,7 @@ public struct TLSChecker: Checker, Equatable {
     /// Creates a TLS checker.
     public init(name: String, address: String, timeout: Duration = .zero, thresholdRTT: Duration = .zero,
                 attempts: Int = 1, certExpiryThreshold: Duration = .zero, trustedRoots: [String] = [],
-                probe: ProbeOptions = ProbeOptions(), limits: Limits = Limits()) {
+                probe: ProbeOptions = ProbeOptions(), limits: CheckLimits = CheckLimits()) {
         self.name = name
         self.address = address
         self.timeout = timeout
@@ -132,6 +132,6 @@ extension TLSChecker: JSONConfigurable {
                   thresholdRTT: try c.duration("threshold_rtt"), attempts: try c.attempts(),
                   certExpiryThreshold: try c.duration("cert_expiry_threshold"),
                   trustedRoots: try c.stringArray("trusted_roots"), probe: try ProbeOptions(config: c),
-                  limits: try Limits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls", "cert_expiry"]))
+                  limits: try CheckLimits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls", "cert_expiry"]))
     }
 }
