@@ -9,7 +9,7 @@ Usage: tlsd.py DIR. Writes DIR/ca.pem (the test CA) and prints one JSON line wit
   mismatch    valid, but for other.example only
   selfsigned  a self-signed certificate for localhost
   stall       accepts TCP and never answers the handshake
-  slow        the good certificate, each handshake answered only after 400 ms
+  slow        the good certificate, each handshake answered only after 1.2 s
 Exits when its standard input closes.
 """
 import datetime
@@ -101,12 +101,12 @@ def main():
         sock.listen(128)
         ports[label] = sock.getsockname()[1]
         threading.Thread(target=serve, args=(sock, context), daemon=True).start()
-        if label == "good":  # the same certificate, with each handshake held back 400 ms
+        if label == "good":  # the same certificate, with each handshake held back 1.2 s
             slow = socket.socket()
             slow.bind(("127.0.0.1", 0))
             slow.listen(128)
             ports["slow"] = slow.getsockname()[1]
-            threading.Thread(target=serve, args=(slow, context, 0.4), daemon=True).start()
+            threading.Thread(target=serve, args=(slow, context, 1.2), daemon=True).start()
     stall = socket.socket()
     stall.bind(("127.0.0.1", 0))
     stall.listen(128)  # never accepted: connects complete, handshakes never do
