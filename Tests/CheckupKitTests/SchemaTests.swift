@@ -15,6 +15,7 @@ import Testing
         "45-dns-hostname-long-label.json", "46-dns-hostname-idn.json", "48-dns-expect-without-hostname.json",
         "60-s3-endpoint-userinfo.json", "61-s3-endpoint-path.json", "79-timestamp-out-of-range.json",
         "93-state-file-is-config.json", "94-state-file-directory.json", "96-env-unset.json",
+        "104-http-body-regex.json", "107-tcp-expect-tls.json",  // a regex's syntax; expect together with tls
     ]
 
     /// The errors of each document (by name), from the validator.
