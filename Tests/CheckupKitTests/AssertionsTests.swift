@@ -104,8 +104,13 @@ import Testing
     @Test func assertionKeysRoundTripInTheConfigAndBadOnesAreNamed() throws {
         let json = #"{"checkers":[{"type":"http","endpoint_name":"h","endpoint_url":"http://h/","json":[{"path":"$.db.status","equals":"ok"},{"path":"$.n","less_than":5,"severity":"degraded"},{"path":"$.v","matches":"^1\\."},{"path":"$.x","exists":false},{"path":"$.f","greater_than":0.5},{"path":"$.o","equals":{"a":[1,true,null]}}],"body_regex":"ok$","max_lookup":1000000,"max_connect":2000000,"max_tls":3000000,"max_first_byte":4000000,"severity":{"status":"degraded","threshold_rtt":"down"}},{"type":"tcp","endpoint_name":"t","endpoint_url":"t:1","max_connect":5000000,"severity":{"max_connect":"down"}},{"type":"tls","endpoint_name":"s","endpoint_url":"s:443","severity":{"cert_expiry":"down"}}],"timestamp":"0001-01-01T00:00:00Z"}"#
         let checkup = try Checkup(configData: Data(json.utf8))
+        // configData() writes a literal `$` as `$$` (the house rule); reading that back gives the same checkup.
         let written = String(decoding: try checkup.configData(), as: UTF8.self)
-        #expect(written == json, "\(written)")
+        #expect(written == json.replacingOccurrences(of: "$", with: "$$"), "\(written)")
+        let again = try Checkup(configData: Data(written.utf8))
+        #expect(String(decoding: try again.configData(), as: UTF8.self) == written)
+        #expect((again.checkers[0] as? HTTPChecker)?.json == (checkup.checkers[0] as? HTTPChecker)?.json)
+        #expect((again.checkers[0] as? HTTPChecker)?.bodyRegex == "ok$")
         func message(_ checker: String) -> String {
             let text = #"{"checkers":[{"type":"http","endpoint_name":"h","endpoint_url":"http://h/",\#(checker)}]}"#
             do { _ = try Checkup(configData: Data(text.utf8)); return "" } catch { return "\(error)" }

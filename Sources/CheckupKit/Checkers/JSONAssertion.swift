@@ -171,8 +171,11 @@ extension JSONAssertion {
             }
             let test: Test
             switch (name, given) {
+            // Strings are read as every config string is, `$$` a literal `$` (configData() writes `$` so).
+            case ("equals", .string): test = .equals(String(decoding: JSONValue.string(try r.string("equals") ?? "").encoded(), as: UTF8.self))
             case ("equals", _): test = .equals(String(decoding: given.encoded(), as: UTF8.self))
-            case ("matches", .string(let p)):
+            case ("matches", .string):
+                let p = try r.string("matches") ?? ""
                 if (try? NSRegularExpression(pattern: p)) == nil { throw r.error("matches", "\(r.shown("matches")) is not a regular expression") }
                 test = .matches(p)
             case ("exists", .bool(let b)): test = .exists(b)
