@@ -133,11 +133,13 @@ public struct HTTPChecker: Checker, Equatable {
         } catch {
             return Attempt(rtt: .zero, error: Attempt.cancelledError)
         }
-        return judged(response, request)
+        return judged(response, request, regex: regex)
     }
 
     /// The attempt a response makes: its times, and the first condition it fails.
-    func judged(_ response: TransferResponse, _ request: TransferRequest) -> Attempt {
+    /// `regex` is `bodyRegex` compiled (compiled here when not given).
+    func judged(_ response: TransferResponse, _ request: TransferRequest, regex: NSRegularExpression? = nil) -> Attempt {
+        let regex = regex ?? (bodyRegex.isEmpty ? nil : try? NSRegularExpression(pattern: bodyRegex))
         var attempt = Attempt(response: response)
         guard response.succeeded else {
             attempt.error = response.errorMessage
@@ -227,7 +229,7 @@ extension HTTPChecker: JSONConfigurable {
                   timeout: try c.duration("timeout"), tlsSkipVerify: try c.bool("tls_skip_verify"),
                   tlsCAFile: try c.string("tls_ca_file") ?? "", secrets: secrets, method: try Self.method(c),
                   body: try c.string("body") ?? "", probe: try ProbeOptions(config: c), json: try JSONAssertion.list(c),
-                  bodyRegex: try Self.regex(c), limits: try CheckLimits(config: c, assertions: Self.assertions))
+                  bodyRegex: try Self.bodyRegex(c), limits: try CheckLimits(config: c, assertions: Self.assertions))
     }
 
     /// The assertions `severity` may name.
@@ -235,7 +237,7 @@ extension HTTPChecker: JSONConfigurable {
                              "max_lookup", "max_connect", "max_tls", "max_first_byte"]
 
     /// `body_regex`, which must compile.
-    static func regex(_ c: ConfigReader) throws(CheckupError) -> String {
+    static func bodyRegex(_ c: ConfigReader) throws(CheckupError) -> String {
         let pattern = try c.string("body_regex") ?? ""
         if !pattern.isEmpty, (try? NSRegularExpression(pattern: pattern)) == nil {
             throw c.error("body_regex", "\(c.shown("body_regex")) is not a regular expression")

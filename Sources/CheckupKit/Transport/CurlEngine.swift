@@ -41,8 +41,7 @@ struct TransferRequest: Sendable {
     var requireTLS = false
     /// Use TLS when the server offers it (`CURLUSESSL_TRY`): opportunistic STARTTLS.
     var tryTLS = false
-    /// `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` entries (`CURLOPT_CONNECT_TO`).
-    var connectTo: [String] = []
+    var connectTo: [String] = []  // `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` (`CURLOPT_CONNECT_TO`)
 }
 
 /// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
@@ -168,8 +167,7 @@ final class CurlEngine: Sendable {
         var uploaded = 0
 
         deinit {
-            curl_slist_free_all(recipientList)
-            curl_slist_free_all(connectToList)
+            [recipientList, connectToList].forEach { curl_slist_free_all($0) }
             retainedBytes.forEach { $0.deallocate() }
             curl_slist_free_all(headerList)
             errorBuffer.deallocate()
