@@ -11,7 +11,10 @@ func runTool(_ executable: String, _ arguments: [String], input: String = "", in
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    var base = ProcessInfo.processInfo.environment
+    // Debian puts nginx (and other daemons) in /usr/sbin, which a minimal PATH leaves out.
+    base["PATH"] = (base["PATH"].map { $0 + ":" } ?? "/usr/local/bin:/usr/bin:/bin:") + "/usr/sbin:/sbin"
+    process.environment = base.merging(environment) { $1 }
     let inPipe = Pipe(), out = Pipe(), err = Pipe()
     process.standardInput = inPipe
     process.standardOutput = out
