@@ -5,17 +5,8 @@ extension TLSChecker: ExplainingChecker {
     /// shows the chain the server presented and each judgement of it: validity, trust, host name
     /// and the expiry threshold.
     public func explain(secrets: [String]) async throws -> CheckTrace {
-        guard let (host, port) = HostPort.parse(address) else {
-            throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
-        }
-        for (i, path) in trustedRoots.enumerated() where !FileManager.default.isReadableFile(atPath: path) {
-            throw CheckupError(.config, "\(name): trusted_roots[\(i)]: error reading root certificate \(path)")
-        }
-        var request = TransferRequest(url: "https://\(HostPort.urlHost(host)):\(port)/")
-        request.connectOnly = true
-        request.tlsSkipVerify = true
-        request.collectCertificates = true
-        request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
+        let (host, handshake) = try handshakeRequest()
+        var request = handshake
         let recorder = WireRecorder()
         request.wire = recorder
         let started = CheckResult.now()

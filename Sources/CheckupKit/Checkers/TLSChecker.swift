@@ -48,9 +48,10 @@ public struct TLSChecker: Checker, Equatable {
         self.limits = limits
     }
 
-    /// Connects, judges the certificate and concludes a result.
+    /// The host and the handshake-only request `check()` and `explain` make, after checking the
+    /// address and the trusted roots.
     /// - Throws: `CheckupError` (`.config`) for a bad address or an unreadable trusted root.
-    public func check() async throws -> CheckResult {
+    func handshakeRequest() throws(CheckupError) -> (host: String, request: TransferRequest) {
         guard let (host, port) = HostPort.parse(address) else {
             throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
         }
@@ -62,6 +63,13 @@ public struct TLSChecker: Checker, Equatable {
         request.tlsSkipVerify = true
         request.collectCertificates = true
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
+        return (host, request)
+    }
+
+    /// Connects, judges the certificate and concludes a result.
+    /// - Throws: `CheckupError` (`.config`) for a bad address or an unreadable trusted root.
+    public func check() async throws -> CheckResult {
+        let (host, request) = try handshakeRequest()
         let started = CheckResult.now()
         var leaves: [CertificateInfo] = []
         let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
