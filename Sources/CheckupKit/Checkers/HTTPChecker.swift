@@ -9,7 +9,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// The name of the endpoint (`endpoint_name`).
     public var name: String
     /// The URL to GET (`endpoint_url`); a host name outside ASCII is sent in its `xn--` form.
-    public var url: String
+    public var url: String { didSet { derived = DerivedURL(url, secrets: secrets) } }
     /// The only status code that counts as up (`up_status`); 0 accepts 200 to 204.
     public var upStatus: Int
     /// Above this median round-trip time the endpoint is degraded (`threshold_rtt`); zero for none.
@@ -33,7 +33,9 @@ public struct HTTPChecker: Checker, Equatable {
     public var tlsCAFile: String
     /// Values substituted from the environment into `url` (`$VAR`, `${VAR}`): secrets, which
     /// `endpoint` shows as `REDACTED`.
-    public var secrets: [String]
+    public var secrets: [String] { didSet { derived = DerivedURL(url, secrets: secrets) } }
+    /// What the checks need of `url`, worked out once per URL rather than once per check.
+    private var derived: DerivedURL
     /// The request method (`method`, checkup's extension); empty means GET.
     public var method: String
     /// The request body (`body`, checkup's extension), sent when not empty.
@@ -50,7 +52,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// The URL as results, the page and messages show it (`endpoint` in check files): `url`
     /// without user-info, and with every path segment, query value or fragment that holds one of
     /// `secrets` as `REDACTED`.
-    public var endpoint: String { URLRedaction.publicForm(url, secrets: secrets) }
+    public var endpoint: String { derived.endpoint }
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -64,6 +66,7 @@ public struct HTTPChecker: Checker, Equatable {
                 json: [JSONAssertion] = [], bodyRegex: String = "", limits: CheckLimits = CheckLimits()) {
         self.name = name
         self.url = url
+        self.derived = DerivedURL(url, secrets: secrets)
         self.upStatus = upStatus
         self.thresholdRTT = thresholdRTT
         self.mustContain = mustContain
@@ -86,7 +89,7 @@ public struct HTTPChecker: Checker, Equatable {
     /// Checks the endpoint.
     /// - Throws: `CheckupError` (`.config`) when the URL is not an http(s) URL or a setting is negative.
     public func check() async throws -> CheckResult {
-        if let problem = httpURLProblem(url, allowsIDN: true) {
+        if let problem = derived.problem {
             throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(endpoint).shortText) \(problem)")
         }
         if attempts < 0 { throw CheckupError(.config, "\(name): attempts: \(attempts) is negative") }
@@ -99,21 +102,42 @@ public struct HTTPChecker: Checker, Equatable {
         let request = makeRequest()
         let started = CheckResult.now()
         let base = CheckResult(title: name, endpoint: endpoint, timestamp: started, threshold: thresholdRTT)
-        return await probe.run(base, host: Self.host(of: request.url), attempts: attempts, spacing: attemptSpacing,
+        return await probe.run(base, host: derived.host, attempts: attempts, spacing: attemptSpacing,
                                limits: limits) { address in
             await attempt(request.connecting(to: address), regex: regex)
         }
     }
 
-    /// The host of a URL, IPv6 literals without brackets.
+    /// The host of a URL, IPv6 literals without brackets (a split of the text, not a URL parse:
+    /// it runs for every checker of a config).
     static func host(of url: String) -> String {
-        let host = URLComponents(string: url)?.percentEncodedHost ?? ""
-        return host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let authority = Substring(URLRedaction.Parts(url).hostAndPort)
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return "" }
+            return String(authority[authority.index(after: authority.startIndex)..<close])
+        }
+        if let colon = authority.lastIndex(of: ":"), authority[authority.index(after: colon)...].allSatisfy(\.isASCII),
+           authority[authority.index(after: colon)...].allSatisfy(\.isNumber) {
+            return String(authority[..<colon])
+        }
+        return String(authority)
+    }
+
+    /// `url`'s problem, public form, ASCII form and host.
+    private struct DerivedURL: Sendable, Equatable {
+        var problem: String?, endpoint: String, requestURL: String, host: String
+
+        init(_ url: String, secrets: [String]) {
+            problem = httpURLProblem(url, allowsIDN: true)
+            endpoint = URLRedaction.publicForm(url, secrets: secrets)
+            requestURL = Punycode.asciiURL(url) ?? url
+            host = HTTPChecker.host(of: requestURL)
+        }
     }
 
     func makeRequest() -> TransferRequest {
         // An internationalized host name goes out in its xn-- form, as browsers and Go send it.
-        var request = TransferRequest(url: Punycode.asciiURL(url) ?? url)
+        var request = TransferRequest(url: derived.requestURL)
         request.headers = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
         request.captureBody = !mustContain.isEmpty || !mustNotContain.isEmpty || !json.isEmpty || !bodyRegex.isEmpty
@@ -246,10 +270,12 @@ extension HTTPChecker: JSONConfigurable {
     }
 
     /// `method`: an HTTP token (RFC 9110 §9.1), so it cannot break the request line.
+    /// RFC 9110's `tchar`: what a method name may be made of.
+    private static let tokenCharacters = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
     static func method(_ c: ConfigReader) throws(CheckupError) -> String {
         let method = try c.string("method") ?? ""
-        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        if !method.unicodeScalars.allSatisfy(token.contains) {
+        if !method.unicodeScalars.allSatisfy(Self.tokenCharacters.contains) {
             throw c.error("method", "\(c.shown("method")) is not an HTTP method")
         }
         return method

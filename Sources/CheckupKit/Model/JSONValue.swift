@@ -174,9 +174,9 @@ enum JSONValue: Sendable, Equatable {
 
     func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): Self.writeInt(i, to: &out)
         case .double(let d):
             if d.isFinite, d == d.rounded(), abs(d) < 1e21 {
                 out.append(contentsOf: Array(Self.wholeDigits(d).utf8))
@@ -215,28 +215,55 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// Go's `encoding/json` string escaping, HTML-safe (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes).
+    /// Works on the UTF-8 bytes, which a Swift string holds valid: everything else is copied as is.
     static func writeString(_ s: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x00..<0x20, 0x3C, 0x3E, 0x26, 0x2028, 0x2029:
-                let v = scalar.value
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"),
-                                        hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)],
-                                        hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]])
-            default:
-                out.append(contentsOf: Array(String(scalar).utf8))
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+                case 0x00..<0x20, 0x3C, 0x3E, 0x26: writeEscape(UInt32(b), to: &out)
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    writeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)  // U+2028, U+2029
+                    i += 2
+                default: out.append(b)
+                }
+                i += 1
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscape(_ v: UInt32, to out: inout [UInt8]) {
+        func hex(_ n: UInt32) -> UInt8 { n < 10 ? 0x30 + UInt8(n) : 0x57 + UInt8(n) }  // 0-9, a-f
+        out.append(0x5C)
+        out.append(UInt8(ascii: "u"))
+        out.append(hex(v >> 12 & 0xF))
+        out.append(hex(v >> 8 & 0xF))
+        out.append(hex(v >> 4 & 0xF))
+        out.append(hex(v & 0xF))
+    }
+
+    /// Appends the decimal digits of `i`, without making a String.
+    static func writeInt(_ i: Int64, to out: inout [UInt8]) {
+        if i < 0 { out.append(UInt8(ascii: "-")) }
+        var v = i.magnitude
+        if v < 10 { out.append(0x30 + UInt8(v)); return }
+        let start = out.count  // digits backwards, then turned round
+        while v > 0 {
+            out.append(0x30 + UInt8(v % 10))
+            v /= 10
+        }
+        out[start...].reverse()
     }
 
     var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }

@@ -72,7 +72,9 @@ public struct StatusSummaries: Sendable {
         let origin = self.origin, location = self.location, verdicts = decided
         let changed = try await modify(key) { data throws(CheckupError) -> (Data, [CheckResult]) in
             var summary = StatusSummary(origin: origin)
-            if let data {
+            if let data, let known = SummaryCache.shared.summary(key, data) {
+                summary = known  // what this process wrote last round, not parsed again
+            } else if let data {
                 do throws(CheckupError) {
                     summary = try StatusSummary(jsonData: data, name: key)
                 } catch {
@@ -87,7 +89,9 @@ public struct StatusSummaries: Sendable {
                 summary.verdicts.first { $0.title == verdict.title && $0.endpoint == verdict.endpoint }?.last?.state != verdict.status
             }
             if !verdicts.isEmpty { summary.addVerdicts(verdicts, now: now) }
-            return (summary.jsonData(), changed)
+            let written = summary.jsonData()
+            SummaryCache.shared.remember(key, written, summary)  // unused if the write fails: no stored bytes equal it
+            return (written, changed)
         }
         if !listed.contains(origin) { try await register() }
         return RoundVerdicts(verdicts: decided.map(\.result),

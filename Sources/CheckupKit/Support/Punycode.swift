@@ -75,7 +75,7 @@ enum Punycode {
             port = String(host[colon...])
             host = String(host[..<colon])
         }
-        guard let ascii = asciiHost(host), let schemeEnd = url.range(of: "://")?.upperBound else { return nil }
+        guard let ascii = asciiHost(host), let schemeEnd = URLRedaction.Parts.schemeEnd(Substring(url)) else { return nil }
         // The host as `Parts` finds it: after any user-info, before the path, query or fragment.
         let authorityEnd = url[schemeEnd...].firstIndex { "/?#".contains($0) } ?? url.endIndex
         let hostStart = url[schemeEnd..<authorityEnd].lastIndex(of: "@").map { url.index(after: $0) } ?? schemeEnd

@@ -58,9 +58,9 @@ enum URLRedaction {
                 query = String(rest[rest.index(after: mark)...])
                 rest = rest[..<mark]
             }
-            if let separator = rest.range(of: "://") {
-                scheme = String(rest[..<separator.upperBound])
-                rest = rest[separator.upperBound...]
+            if let separator = Self.schemeEnd(rest) {
+                scheme = String(rest[..<separator])
+                rest = rest[separator...]
             }
             let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
             var authority = rest[..<authorityEnd]
@@ -70,6 +70,19 @@ enum URLRedaction {
             }
             hostAndPort = String(authority)
             path = String(rest[authorityEnd...])
+        }
+
+        /// Where the text after the first `://` starts; nil when there is none. A search over
+        /// the UTF-8 bytes: Foundation's `range(of:)` bridges to NSString, which costs per check.
+        static func schemeEnd(_ text: Substring) -> Substring.Index? {
+            let bytes = text.utf8
+            var i = bytes.startIndex
+            while let colon = bytes[i...].firstIndex(of: UInt8(ascii: ":")) {
+                let after = bytes[bytes.index(after: colon)...]
+                if after.starts(with: "//".utf8) { return bytes.index(colon, offsetBy: 3) }
+                i = bytes.index(after: colon)
+            }
+            return nil
         }
     }
 }

@@ -1,79 +1,6 @@
 internal import CCurl
 import Foundation
 
-/// What one libcurl transfer should do. Plain values, so a request can cross to the loop thread;
-/// the easy handle itself is made and freed on that thread only.
-struct TransferRequest: Sendable {
-    var url: String
-    var method: String = "GET"
-    /// Header lines as sent, `Name: value`.
-    var headers: [String] = []
-    var body: [UInt8]? = nil
-    /// Limit for the whole transfer (`CURLOPT_TIMEOUT_MS`); every transfer has one.
-    var timeout: Duration = .seconds(10)
-    /// Limit for connecting (`CURLOPT_CONNECTTIMEOUT_MS`); nil means the whole timeout.
-    var connectTimeout: Duration? = nil
-    /// Keep the response body (at most `maxBodyBytes`); otherwise an HTTP transfer ends when the
-    /// final response's headers have arrived, and its body is never read.
-    var captureBody = false
-    /// A larger body fails the transfer rather than filling memory (16 MiB, in the README).
-    var maxBodyBytes = TransferRequest.defaultMaxBodyBytes
-    static let defaultMaxBodyBytes = 16 << 20
-    /// Protocols the URL may use (`CURLOPT_PROTOCOLS_STR`).
-    var protocols = "http,https"  // "smtp,smtps" for mail
-    var tlsSkipVerify = false
-    var tlsCAFile: String? = nil
-    var userAgent = "checkup/\(checkupVersion)"
-    /// Connect (and do the TLS handshake for https) but send no request (`CURLOPT_CONNECT_ONLY`).
-    var connectOnly = false
-    /// Collect the server's certificate chain (`CURLOPT_CERTINFO`).
-    var collectCertificates = false
-    var wire: WireRecorder? = nil  // CURLOPT_VERBOSE into a recorder, for `checkup check --explain`
-    /// SMTP: the envelope sender (`CURLOPT_MAIL_FROM`); with `mailRecipients`, `body` is uploaded
-    /// as the message (`CURLOPT_UPLOAD` + `CURLOPT_READFUNCTION`).
-    var mailFrom: String? = nil
-    /// SMTP: the envelope recipients (`CURLOPT_MAIL_RCPT`).
-    var mailRecipients: [String] = []
-    /// Login (`CURLOPT_USERNAME` / `CURLOPT_PASSWORD`), e.g. SMTP AUTH.
-    var username: String? = nil
-    var password: String? = nil
-    /// Demand TLS (`CURLOPT_USE_SSL` = `CURLUSESSL_ALL`): STARTTLS on smtp://, implicit on smtps://.
-    var requireTLS = false
-    /// Use TLS when the server offers it (`CURLUSESSL_TRY`): opportunistic STARTTLS.
-    var tryTLS = false
-    var connectTo: [String] = []  // `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` (`CURLOPT_CONNECT_TO`)
-}
-
-/// What came back from a transfer. A failed transfer is a value with `curlCode != 0`, not an error.
-struct TransferResponse: Sendable {
-    /// libcurl's `CURLcode` (0 is `CURLE_OK`).
-    var curlCode: Int32
-    /// libcurl's message for a failure, from `CURLOPT_ERRORBUFFER` or `curl_easy_strerror`.
-    var errorMessage: String
-    /// The HTTP status code; 0 when none was received.
-    var status: Int
-    /// The last status line's reason phrase, e.g. `Not Found` (empty for HTTP/2 and later).
-    var reason: String
-    /// The final response's header fields, names as received.
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
-    /// The server's certificate chain, leaf first, as PEM, when `collectCertificates` was set.
-    var certificatesPEM: [String] = []
-    // Cumulative times from the start of the transfer, as libcurl reports them (`CURLINFO_*_TIME_T`).
-    var nameLookupTime: Duration
-    var connectTime: Duration
-    var appConnectTime: Duration
-    var startTransferTime: Duration
-    var totalTime: Duration
-
-    var succeeded: Bool { curlCode == 0 }
-
-    /// The first value of a header field, by case-insensitive name.
-    func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-}
-
 /// The one owner of a libcurl multi handle, running every transfer of the process on one thread.
 ///
 /// Transfers arrive through a `LoopInbox` woken by `curl_multi_wakeup`; the loop thread makes
@@ -135,8 +62,9 @@ final class CurlEngine: Sendable {
         var bodyTooLarge = false
         /// The transfer was ended on purpose once the headers were in (nothing needs the body).
         var stoppedAfterHeaders = false
-        var statusLine = ""
-        var headers: [(name: String, value: String)] = []
+        /// The final response's status line and header fields as received, parsed later by
+        /// whoever reads them (`TransferResponse.headers`), not on the loop thread.
+        var headerBlock: [UInt8] = []
         /// C strings libcurl keeps pointers to until the handle is freed.
         var retained: [UnsafeMutablePointer<CChar>] = []
 
@@ -315,24 +243,21 @@ final class CurlEngine: Sendable {
         check(ccurl_setopt_header_function(easy) { data, size, count, context in
             let transfer = Unmanaged<Active>.fromOpaque(context!).takeUnretainedValue()  // set above
             let n = size * count
-            if data != nil, n <= 2, !transfer.request.captureBody, transfer.statusLine.hasPrefix("HTTP/"),
-               let code = transfer.statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), code >= 200 {
+            guard let data, n > 0 else { return n }
+            let line = UnsafeRawBufferPointer(start: data, count: n)
+            if n <= 2, !transfer.request.captureBody {
                 // The blank line after a final response's fields: nobody needs the body, so the
                 // transfer ends here (an endless or huge body is never read).
-                transfer.stoppedAfterHeaders = true
-                return 0  // makes libcurl stop with CURLE_WRITE_ERROR, read as success in finish
-            }
-            if let data, n >= 5 {
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
-                if line.hasPrefix("HTTP/") {
-                    // A new response (after 1xx): its own status line and fields.
-                    transfer.statusLine = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                    transfer.headers = []
-                } else if let colon = line.firstIndex(of: ":") {
-                    transfer.headers.append((String(line[..<colon]),
-                                             line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+                var code = 0
+                ccurl_getinfo_long(transfer.easy, CURLINFO_RESPONSE_CODE, &code)
+                if code >= 200 {
+                    transfer.stoppedAfterHeaders = true
+                    return 0  // makes libcurl stop with CURLE_WRITE_ERROR, read as success in finish
                 }
             }
+            // A new response (after 1xx) starts its own status line and fields.
+            if n >= 5, line.starts(with: TransferResponse.statusPrefix) { transfer.headerBlock.removeAll(keepingCapacity: true) }
+            transfer.headerBlock.append(contentsOf: line)
             return n
         })
 
@@ -382,19 +307,16 @@ final class CurlEngine: Sendable {
                 }
             }
         }
-        // "HTTP/1.1 404 Not Found" → "Not Found"
-        let parts = t.statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        let reason = parts.count == 3 ? String(parts[2]) : ""
         return TransferResponse(
-            curlCode: Int32(code.rawValue), errorMessage: message, status: status, reason: reason,
-            headers: t.headers, body: t.body, certificatesPEM: certificates,
+            curlCode: Int32(code.rawValue), errorMessage: message, status: status,
+            headerBlock: t.headerBlock, body: t.body, certificatesPEM: certificates,
             nameLookupTime: time(CURLINFO_NAMELOOKUP_TIME_T), connectTime: time(CURLINFO_CONNECT_TIME_T),
             appConnectTime: time(CURLINFO_APPCONNECT_TIME_T), startTransferTime: time(CURLINFO_STARTTRANSFER_TIME_T),
             totalTime: time(CURLINFO_TOTAL_TIME_T))
     }
 
     private static func failed(code: Int32, _ message: String) -> TransferResponse {
-        TransferResponse(curlCode: code, errorMessage: message, status: 0, reason: "", headers: [], body: [], nameLookupTime: .zero,
+        TransferResponse(curlCode: code, errorMessage: message, status: 0, headerBlock: [], body: [], nameLookupTime: .zero,
                          connectTime: .zero, appConnectTime: .zero, startTransferTime: .zero, totalTime: .zero)
     }
 }
