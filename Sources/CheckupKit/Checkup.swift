@@ -56,6 +56,15 @@ public struct Checkup: Sendable {
     public var configOptions = ConfigOptions()
     /// Told as each checker of a round finishes (`done` of `total`, the checker's name).
     public var progress = ProgressSink.discard
+    /// The slice of the checkers this process checks (`--shard`); nil for all. Set it with
+    /// `select(_:)`, which also drops the other slices' checkers.
+    public private(set) var shard: Shard?
+
+    /// Keeps only the checkers of `shard` (the canary is checked by every slice).
+    public mutating func select(_ shard: Shard) {
+        self.shard = shard
+        checkers = checkers.filter { shard.contains($0.name) }
+    }
 
     /// The number of checkers run at once when `concurrentChecks` is 0, as in the original.
     public static let defaultConcurrentChecks = 5
@@ -234,6 +243,7 @@ public struct Checkup: Sendable {
         summaries.quorums = quorums
         summaries.staleAfter = staleAfter
         summaries.interval = interval
+        summaries.sharded = shard != nil
         return summaries
     }
 

@@ -51,12 +51,13 @@ private struct Flag: Hashable, Sendable {
     static let out = Flag(name: "out", short: "-o", takesValue: true)
     static let statuspage = Flag(name: "statuspage", short: nil, takesValue: true)
     static let store = Flag(name: "store", short: nil, takesValue: false)
+    static let shard = Flag(name: "shard", short: nil, takesValue: true)
     static let url = Flag(name: "url", short: nil, takesValue: true)
     static let version = Flag(name: "version", short: nil, takesValue: false)
 
     // The flag `spelling` (such as `--out` or `-o`) names, if any.
     static func spelled(_ spelling: String) -> Flag? {
-        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output]
+        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard]
         return all.first { "--" + $0.name == spelling || $0.short == spelling }
     }
 }
@@ -83,10 +84,12 @@ struct Invocation {
     var command: Command
     /// The config file (`-c`, `--config`; default `checkup.json`).
     var configPath: String
+    /// The slice of the checkers to check (`--shard INDEX/COUNT`); nil for all.
+    var shard: Shard?
 
     // Every command by its name; "" is the one without a command word.
     private static let commands: [String: Syntax] = [
-        "": Syntax(flags: [.store, .version, .format, .output], arguments: 0...0,
+        "": Syntax(flags: [.store, .version, .format, .output, .shard], arguments: 0...0,
                    wrongCount: { "unknown command \"\($0.first ?? "")\"" }) { _, flags throws(CheckupError) in
             .check(store: flags[.store] != nil, output: try OutputOptions(format: flags[.format], file: flags[.output]))
         },
@@ -95,7 +98,7 @@ struct Invocation {
             .checkOne(name: arguments[0], explain: flags[.explain] != nil,
                       output: try OutputOptions(format: flags[.format], file: flags[.output]))
         },
-        "every": Syntax(flags: [], arguments: 1...1,
+        "every": Syntax(flags: [.shard], arguments: 1...1,
                         wrongCount: { _ in "every needs exactly one INTERVAL, such as 10m" }) { arguments, _ throws(CheckupError) in
             .every(interval: try parseInterval(arguments[0]))
         },
@@ -194,6 +197,7 @@ struct Invocation {
         }
         configPath = flags[.config] ?? "checkup.json"
         if configPath.isEmpty { throw CheckupError(.usage, "flag --config needs a file name, got \"\"") }
+        shard = try flags[.shard].map { text throws(CheckupError) in try Shard(parsing: text) }
         if wantsHelp {
             command = .help(topic: name.isEmpty ? nil : name)
         } else if name.isEmpty && flags[.version] != nil && arguments.isEmpty {

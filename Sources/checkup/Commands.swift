@@ -31,6 +31,7 @@ extension Invocation {
     func loadCheckup() throws -> Checkup {
         var checkup = try Checkup(configFile: configPath)
         checkup.log = standardErrorLog
+        if let shard { checkup.select(shard) }
         return checkup
     }
 

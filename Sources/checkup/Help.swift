@@ -4,12 +4,12 @@ import Foundation
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
         "check": "Usage: checkup check NAME [--explain] [--format FORMAT] [--output FILE] [-c FILE]",
-        "every": "Usage: checkup every INTERVAL [-c FILE]",
+        "every": "Usage: checkup every INTERVAL [-c FILE] [--shard I/N]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
         "provision": "Usage: checkup provision [s3] [-c FILE]",
@@ -78,10 +78,15 @@ enum Help {
             the shortcuts second, minute, hour, day (24h) and week (168h); at least 1s. A round
             that overruns skips the ticks it missed.
 
+            --shard I/N checks only slice I of N of the checkers (each checker's slice follows from
+            its name), so N processes or machines with the same config share a very large list
+            and write into one store.
+
             Examples:
               checkup every 10m
               checkup every day
               checkup every 1h30m
+              checkup every 1m --shard 2/4
 
             Errors of a round are written to standard error and the loop goes on. A round in progress
             when the signal arrives is abandoned and not stored; the exit status is then 0.
@@ -237,6 +242,8 @@ enum Help {
                                   results array of a check file) or prometheus (the text
                                   exposition format, for node_exporter's textfile collector)
                   --output FILE   write the output to FILE, replaced whole (temp file + rename)
+                  --shard I/N     check only slice I of N of the checkers (by name), as one of
+                                  N processes sharing a large list (also for every)
                   --version       print the version
               -h, --help          help for checkup or a command (checkup help COMMAND)
             """

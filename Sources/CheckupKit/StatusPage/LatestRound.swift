@@ -8,7 +8,8 @@ import Foundation
 ///   "abstain":"","results":[["Website","https://example.com/",0,81234567,""]]}`: times in Unix
 /// milliseconds, `interval` the time since the node's round before (0 when unknown), `abstain`
 /// why the node does not vote (empty when it does), each result `[title, endpoint, state, median
-/// RTT in ns, reason]`.
+/// RTT in ns, reason, time]`, `time` (Unix milliseconds) when the result is older than the round:
+/// a slice of the checkers (`--shard`) keeps the other slices' newest results in its round.
 public struct LatestRound: Sendable, Equatable {
     /// The version of the format written and read.
     public static let formatVersion = 1
@@ -34,6 +35,8 @@ public struct LatestRound: Sendable, Equatable {
         public var rtt: Int64
         /// The first attempt error, else the notice; empty when healthy.
         public var reason: String
+        /// When it was checked, Unix milliseconds (the round's time when not stored).
+        public var time: Int64 = 0
     }
 
     /// The key of an origin's latest round.
@@ -48,7 +51,7 @@ public struct LatestRound: Sendable, Equatable {
         for result in results.sorted(by: { $0.timestamp < $1.timestamp }) {
             let entry = Entry(title: result.title, endpoint: result.endpoint, state: result.status,
                               rtt: result.stats.median.nanoseconds,
-                              reason: result.status == .healthy ? "" : StatusSummary.Endpoint.reason(result))
+                              reason: result.status == .healthy ? "" : StatusSummary.Endpoint.reason(result), time: time)
             let id = result.title + "\n" + result.endpoint
             if let i = seen[id] { self.results[i] = entry } else { seen[id] = self.results.count; self.results.append(entry) }
         }
@@ -64,7 +67,8 @@ public struct LatestRound: Sendable, Equatable {
         top.append("interval", .int(interval))
         top.append("abstain", .string(abstain))
         top.append("results", .array(results.map {
-            .array([.string($0.title), .string($0.endpoint), .int(Int64($0.state.code)), .int($0.rtt), .string($0.reason)])
+            .array([.string($0.title), .string($0.endpoint), .int(Int64($0.state.code)), .int($0.rtt), .string($0.reason)]
+                   + ($0.time != time ? [.int($0.time)] : []))
         }))
         return JSONValue.object(top).encoded()
     }
@@ -88,14 +92,35 @@ public struct LatestRound: Sendable, Equatable {
                   let reason = r[4].stringValue else {
                 throw fail("results[\(i)]: expected [title, endpoint, state, rtt, reason]")
             }
-            results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason))
+            var at = time
+            if r.count > 5 {
+                guard case .int(let t) = r[5] else { throw fail("results[\(i)][5]: expected a time in Unix milliseconds") }
+                at = t
+            }
+            results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason, time: at))
         }
     }
 
     /// Whether the round still counts at `now` (Unix milliseconds): within `staleAfter` when set,
     /// else within three of the node's intervals, and at least two minutes.
     public func isFresh(at now: Int64, staleAfter: Duration = .zero) -> Bool {
-        let window = staleAfter > .zero ? staleAfter.nanoseconds / 1_000_000 : max(3 * interval, 120_000)
-        return now - time <= window
+        now - time <= freshWindow(staleAfter: staleAfter)
+    }
+
+    /// How long (milliseconds) a round, or one of its results, counts.
+    func freshWindow(staleAfter: Duration) -> Int64 {
+        staleAfter > .zero ? staleAfter.nanoseconds / 1_000_000 : max(3 * interval, 120_000)
+    }
+
+    /// This round with the fresh results of `previous` (at `now`, Unix milliseconds) for the
+    /// endpoints it lacks: what a slice of the checkers (`--shard`) publishes, so the other
+    /// nodes see every slice's newest results. A result no slice renews ages out.
+    func keeping(freshResultsOf previous: LatestRound?, at now: Int64, staleAfter: Duration) -> LatestRound {
+        guard let previous else { return self }
+        var merged = self
+        let mine = Set(results.map { $0.title + "\n" + $0.endpoint })
+        let window = previous.freshWindow(staleAfter: staleAfter)
+        merged.results += previous.results.filter { !mine.contains($0.title + "\n" + $0.endpoint) && now - $0.time <= window }
+        return merged
     }
 }

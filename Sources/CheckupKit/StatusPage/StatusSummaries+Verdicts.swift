@@ -23,11 +23,13 @@ extension StatusSummaries {
     func publishLatest(_ results: [CheckResult], at nowMS: Int64, abstain: String) async throws -> LatestRound {
         let key = LatestRound.key(for: origin)
         let (origin, location, interval) = (self.origin, self.location, self.interval)
+        let (sharded, staleAfter) = (self.sharded, self.staleAfter)
         return try await modify(key) { data throws(CheckupError) -> (Data, LatestRound) in
             var round = LatestRound(origin: origin, location: location, time: nowMS, results: results)
             round.abstain = abstain
             let previous = data.flatMap { try? LatestRound(jsonData: $0, name: key) }
             round.interval = interval > .zero ? interval.nanoseconds / 1_000_000 : previous.map { max(0, nowMS - $0.time) } ?? 0
+            if sharded { round = round.keeping(freshResultsOf: previous, at: nowMS, staleAfter: staleAfter) }
             return (round.jsonData(), round)
         }
     }
@@ -61,8 +63,8 @@ extension StatusSummaries {
             let votes = voters.compactMap { round -> Vote? in
                 // An origin that could not judge (unknown) does not vote.
                 guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }),
-                      mine.state != .unknown else { return nil }
-                return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: round.time, reason: mine.reason)
+                      mine.state != .unknown, nowMS - mine.time <= round.freshWindow(staleAfter: staleAfter) else { return nil }
+                return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: mine.time, reason: mine.reason)
             }
             let verdict = Verdict.decide(votes, quorum: quorums[entry.title] ?? quorum, title: entry.title, endpoint: entry.endpoint,
                                          threshold: thresholds[entry.title + "\n" + entry.endpoint] ?? .zero, time: now)

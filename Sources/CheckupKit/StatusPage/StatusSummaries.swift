@@ -30,6 +30,9 @@ public struct StatusSummaries: Sendable {
     public var staleAfter: Duration = .zero
     /// This node's interval between rounds when known (`every`); zero: measured between rounds.
     public var interval: Duration = .zero
+    /// This process checks a slice of the checkers (`--shard`): its latest round keeps the other
+    /// slices' fresh results, which share the node's name.
+    public var sharded = false
 
     /// Creates the summaries of `origin` (already cleaned by `origin(_:)`) in `storage`.
     public init(storage: any SummaryStorage, origin: String, location: String = "") {
