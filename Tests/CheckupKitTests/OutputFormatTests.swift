@@ -221,9 +221,18 @@ extension CLITests {
             #expect(metrics.families["checkup_http_requests"] == "counter")
             #expect(metrics.value("checkup_http_requests_total", ["code": "404"]) == 1)
 
+            // Answers the event loop gives itself count too: another method, a malformed head.
+            let post = try RawClient(port: UInt16(serve.port))
+            post.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+            #expect(post.response()?.status == 405)
+            let garbage = try RawClient(port: UInt16(serve.port))
+            garbage.send("NOT HTTP\r\n\r\n")
+            #expect(garbage.response()?.status == 400)
             let second = try await parsed(try await httpGet(serve.base + "/metrics").body)
             #expect(second.value("checkup_http_requests_total", ["code": "200"]) == 1)  // the first scrape
             #expect(second.value("checkup_http_requests_total", ["code": "404"]) == 1)
+            #expect(second.value("checkup_http_requests_total", ["code": "405"]) == 1)
+            #expect(second.value("checkup_http_requests_total", ["code": "400"]) == 1)
         }
     }
 }

@@ -136,6 +136,7 @@ final class HTTPEventLoop {
         shutdown(fd, Int32(SHUT_WR))
         close(fd)
         shared.refusedConnections.add(1, ordering: .relaxed)
+        shared.loopReplied(503)
     }
 
     private func pauseAccepting() {
@@ -187,6 +188,7 @@ final class HTTPEventLoop {
         guard let end = HTTPServer.headEnd(connection.input, from: connection.scanned) else {
             connection.scanned = connection.input.count
             if connection.input.count > limits.maxHeadBytes {
+                shared.loopReplied(431)
                 reply(connection, .text(431, "Request header fields too large"))
             } else if connection.inputClosed {
                 closeConnection(connection)
@@ -197,6 +199,7 @@ final class HTTPEventLoop {
         connection.input.removeSubrange(..<end)
         connection.scanned = 0
         guard let request else {
+            shared.loopReplied(400)
             reply(connection, .text(400, "Bad request"))
             return
         }
@@ -204,6 +207,7 @@ final class HTTPEventLoop {
         guard request.method == "GET" || request.method == "HEAD" else {
             var response = HTTPServer.Response.text(405, "Method not allowed")
             response.headers.append(("Allow", "GET, HEAD"))
+            shared.loopReplied(405)
             reply(connection, response)
             return
         }
@@ -279,6 +283,7 @@ final class HTTPEventLoop {
     private func sweep(_ now: Int64) {
         for connection in connections.values where connection.phase != .handling && now >= connection.deadline {
             if connection.phase == .readingHead && !connection.input.isEmpty {
+                shared.loopReplied(408)
                 reply(connection, .text(408, "Request timeout"))
             } else {
                 closeConnection(connection)

@@ -104,7 +104,11 @@ final class HTTPServer: Sendable {
 
         enum State { case bound, running, stopped }
 
-        init(listener: Int32, epoll: Int32, wake: Int32, workers: HTTPWorkers) {
+        /// See `init(host:port:limits:loopReplied:handler:)`.
+        let loopReplied: @Sendable (Int) -> Void
+
+        init(listener: Int32, epoll: Int32, wake: Int32, workers: HTTPWorkers, loopReplied: @escaping @Sendable (Int) -> Void) {
+            self.loopReplied = loopReplied
             self.listener = listener
             self.epoll = epoll
             self.wake = wake
@@ -128,7 +132,11 @@ final class HTTPServer: Sendable {
     /// Binds and listens on `host:port` (`host` empty for every interface), and raises the
     /// process's soft RLIMIT_NOFILE to its hard limit so `limits.maxConnections` can be reached.
     /// - Throws: `CheckupError` (`.config`) naming the address when it cannot be bound.
-    init(host: String, port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) throws(CheckupError) {
+    /// - Parameter loopReplied: told the status of every answer the event loop gives itself (a
+    ///   malformed or too large head, a method other than GET and HEAD, a missed deadline, a
+    ///   connection over a cap), which never reaches `handler`.
+    init(host: String, port: UInt16, limits: Limits = Limits(), loopReplied: @escaping @Sendable (Int) -> Void = { _ in },
+         handler: @escaping Handler) throws(CheckupError) {
         let display = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let bound = try Self.bind(host: host, port: port, display: display)
         let epoll = clinux_epoll_create()
@@ -141,7 +149,7 @@ final class HTTPServer: Sendable {
         var limits = limits
         limits.maxConnections = max(1, min(limits.maxConnections, (Self.raiseFileLimit() - 128) / 2))
         self.limits = limits
-        shared = Shared(listener: bound, epoll: epoll, wake: wake, workers: HTTPWorkers(handler: handler))
+        shared = Shared(listener: bound, epoll: epoll, wake: wake, workers: HTTPWorkers(handler: handler), loopReplied: loopReplied)
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         withUnsafeMutablePointer(to: &storage) {

@@ -8,8 +8,9 @@ import Foundation
 ///   "abstain":"","results":[["Website","https://example.com/",0,81234567,""]]}`: times in Unix
 /// milliseconds, `interval` the time since the node's round before (0 when unknown), `abstain`
 /// why the node does not vote (empty when it does), each result `[title, endpoint, state, median
-/// RTT in ns, reason, time]`, `time` (Unix milliseconds) when the result is older than the round:
-/// a slice of the checkers (`--shard`) keeps the other slices' newest results in its round.
+/// RTT in ns, reason]`, then, for a result older than the round, a 6th element `false` and its
+/// 7th, its time (Unix milliseconds): a slice of the checkers (`--shard`) keeps the other slices'
+/// newest results in its round.
 public struct LatestRound: Sendable, Equatable {
     /// The version of the format written and read.
     public static let formatVersion = 1
@@ -68,7 +69,7 @@ public struct LatestRound: Sendable, Equatable {
         top.append("abstain", .string(abstain))
         top.append("results", .array(results.map {
             .array([.string($0.title), .string($0.endpoint), .int(Int64($0.state.code)), .int($0.rtt), .string($0.reason)]
-                   + ($0.time != time ? [.int($0.time)] : []))
+                   + ($0.time != time ? [.bool(false), .int($0.time)] : []))
         }))
         return JSONValue.object(top).encoded()
     }
@@ -93,8 +94,8 @@ public struct LatestRound: Sendable, Equatable {
                 throw fail("results[\(i)]: expected [title, endpoint, state, rtt, reason]")
             }
             var at = time
-            if r.count > 5 {
-                guard case .int(let t) = r[5] else { throw fail("results[\(i)][5]: expected a time in Unix milliseconds") }
+            if r.count > 6 {
+                guard case .int(let t) = r[6] else { throw fail("results[\(i)][6]: expected a time in Unix milliseconds") }
                 at = t
             }
             results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason, time: at))

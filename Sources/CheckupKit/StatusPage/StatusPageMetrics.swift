@@ -8,9 +8,9 @@ extension StatusPageServer {
     /// The path of the metrics.
     static let metricsPath = "/metrics"
 
-    /// How many responses the handler gave, by status code. Requests the event loop answers
-    /// itself (malformed or too large heads, other methods than GET and HEAD, deadlines missed,
-    /// connections over the caps) are not counted.
+    /// How many responses the server gave, by status code: the handler's, and those the event
+    /// loop gives itself (malformed or too large heads, other methods than GET and HEAD, deadlines
+    /// missed, connections over the caps).
     final class RequestCounts: Sendable {
         private let counts = Mutex<[Int: Int]>([:])
 

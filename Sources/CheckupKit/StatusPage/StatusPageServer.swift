@@ -42,7 +42,7 @@ public final class StatusPageServer: Sendable {
         let store: Store = (storage as? FileSystemStorage).map { .directory(URL(fileURLWithPath: $0.directory).standardizedFileURL.path) }
             ?? .reader(storage)
         let counts = RequestCounts(), summaries = storage as? any SummaryStorage
-        server = try HTTPServer(host: host, port: port, limits: limits) { request in
+        server = try HTTPServer(host: host, port: port, limits: limits, loopReplied: { counts.add($0) }) { request in
             let response = request.path == Self.metricsPath ? Self.metrics(summaries, counts: counts, types: endpointTypes)
                 : Self.route(request, page: page, store: store)
             counts.add(response.status)
