@@ -22,33 +22,7 @@ struct CLIRun {
 /// Runs `checkup` with `arguments` in `directory` and waits for it (killing it after `timeout`).
 func runCLI(_ arguments: [String], in directory: String, environment: [String: String] = [:],
             timeout: Duration = .seconds(30)) throws -> CLIRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: checkupBinary)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = Mutex2<Data>(Data()), errData = Mutex2<Data>(Data())
-    let group = DispatchGroup()
-    for (pipe, box) in [(out, outData), (err, errData)] {
-        group.enter()
-        DispatchQueue.global().async {
-            box.set(pipe.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-    }
-    let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
-    if group.wait(timeout: deadline) == .timedOut {
-        kill(process.processIdentifier, SIGKILL)
-        group.wait()
-    }
-    process.waitUntilExit()
-    return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                  stderr: String(decoding: errData.get(), as: UTF8.self))
+    try runTool(checkupBinary, arguments, in: directory, environment: environment, timeout: timeout)
 }
 
 /// `checkup serve` on a free 127.0.0.1 port in `directory`, with the repository's page;

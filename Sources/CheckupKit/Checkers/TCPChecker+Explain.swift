@@ -4,14 +4,7 @@ extension TCPChecker: ExplainingChecker {
     /// Makes one connection (and with `tls`, a verified handshake) as `check()` makes each, with
     /// libcurl's verbose steps recorded and, with `tls`, the certificate chain.
     public func explain(secrets: [String]) async throws -> CheckTrace {
-        guard let (host, port) = HostPort.parse(address) else {
-            throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
-        }
-        var request = TransferRequest(url: "\(tls ? "https" : "http")://\(HostPort.urlHost(host)):\(port)/")
-        request.connectOnly = true
-        request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
-        request.tlsSkipVerify = tlsSkipVerify
-        request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
+        var request = try connectRequest().request
         request.collectCertificates = tls
         let recorder = WireRecorder()
         request.wire = recorder

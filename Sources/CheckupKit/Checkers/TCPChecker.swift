@@ -53,21 +53,29 @@ public struct TCPChecker: Checker, Equatable {
         self.expect = expect
     }
 
-    /// Connects and concludes a result.
-    /// - Throws: `CheckupError` (`.config`) for an address that is not `host:port` or an
-    ///   unreadable `tls_ca_file`.
-    public func check() async throws -> CheckResult {
+    /// The address split, and the connect-only request (with a verified handshake for `tls`)
+    /// that `check()` makes for each attempt and `explain` makes once.
+    /// - Throws: `CheckupError` (`.config`) for an address that is not `host:port`.
+    func connectRequest() throws(CheckupError) -> (host: String, port: Int, request: TransferRequest) {
         guard let (host, port) = HostPort.parse(address) else {
             throw CheckupError(.config, "\(name): endpoint_url: \(JSONValue.string(address).shortText) is not host:port")
-        }
-        if tls, !tlsCAFile.isEmpty, !FileManager.default.isReadableFile(atPath: tlsCAFile) {
-            throw CheckupError(.config, "\(name): tls_ca_file: error reading root certificate \(tlsCAFile)")
         }
         var request = TransferRequest(url: "\(tls ? "https" : "http")://\(HostPort.urlHost(host)):\(port)/")
         request.connectOnly = true
         request.timeout = timeout > .zero ? timeout : Self.defaultTimeout
         request.tlsSkipVerify = tlsSkipVerify
         request.tlsCAFile = tlsCAFile.isEmpty ? nil : tlsCAFile
+        return (host, port, request)
+    }
+
+    /// Connects and concludes a result.
+    /// - Throws: `CheckupError` (`.config`) for an address that is not `host:port` or an
+    ///   unreadable `tls_ca_file`.
+    public func check() async throws -> CheckResult {
+        let (host, port, request) = try connectRequest()
+        if tls, !tlsCAFile.isEmpty, !FileManager.default.isReadableFile(atPath: tlsCAFile) {
+            throw CheckupError(.config, "\(name): tls_ca_file: error reading root certificate \(tlsCAFile)")
+        }
         let started = CheckResult.now()
         let base = CheckResult(title: name, endpoint: address, timestamp: started, threshold: thresholdRTT)
         let banner = !send.isEmpty || !expect.isEmpty
