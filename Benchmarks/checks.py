@@ -168,6 +168,7 @@ def main():
     ap.add_argument('--json', help='write every figure to this file')
     ap.add_argument('--work', help='working directory (default: a temporary one, deleted at the end)')
     args = ap.parse_args()
+    args.checkup = os.path.abspath(args.checkup)
     if not os.access(args.checkup, os.X_OK):
         sys.exit('checks.py: %s is not built; run: swift build -c release' % args.checkup)
     only = set((args.only or 'http,tcp,tls,startup,every').split(','))
@@ -195,15 +196,15 @@ def main():
             for n in counts:
                 bench.every(n, env, minutes)
     finally:
+        # What was measured is reported even when a later step fails or is interrupted.
         env.stop()
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    report = {'machine': peers.machine(), 'checkup': args.checkup, 'runs': args.runs, 'figures': bench.figures}
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(report, f, indent=1)
-    print(peers.markdown(report))
-
+        report = {'machine': peers.machine(), 'checkup': args.checkup, 'runs': args.runs, 'figures': bench.figures}
+        if args.json:
+            with open(args.json, 'w') as f:
+                json.dump(report, f, indent=1)
+        print(peers.markdown(report))
 
 if __name__ == '__main__':
     main()

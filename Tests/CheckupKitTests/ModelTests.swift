@@ -138,6 +138,20 @@ import Testing
         #expect(!CheckResult().description(colored: true).contains("\u{1B}"))
     }
 
+    @Test func printedFormAddsNoticeAndWarningsOnlyWhenThereAreAny() {
+        var slow = Attempt(rtt: .milliseconds(5))
+        slow.warnings = ["connect took 3ms, over max_connect 1ms", "body: \u{1B}[2J"]
+        var r = CheckResult(title: "API", endpoint: "http://x", times: [slow, slow], threshold: .zero, degraded: true)
+        r.notice = "passed on attempt 2 of 2 (flaky)"
+        #expect(r.description.hasSuffix("""
+             Assessment: degraded
+                 Notice: passed on attempt 2 of 2 (flaky)
+                Warning: connect took 3ms, over max_connect 1ms
+                Warning: body: \\x1b[2J
+
+            """), "\(r.description)")
+    }
+
     @Test func rfc3339RoundTrips() {
         #expect(RFC3339.parse("2016-09-01T00:00:00Z") == 1_472_688_000_000_000_000)
         #expect(RFC3339.parse("2016-09-01T02:00:00.5+02:00") == 1_472_688_000_500_000_000)

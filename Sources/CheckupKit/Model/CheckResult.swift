@@ -122,6 +122,13 @@ public struct CheckResult: Sendable, Equatable, CustomStringConvertible {
         } else {
             text += assessment
         }
+        // checkup's extensions, only when there are any, so the original's output is unchanged:
+        // why (the addresses that failed, a flaky pass, a verdict) and the degraded assertions.
+        if !notice.isEmpty { text += "     Notice: \(terminalSafe(notice))\n" }
+        var seen: Set<String> = []
+        for warning in times.flatMap(\.warnings) where seen.insert(warning).inserted {
+            text += "    Warning: \(terminalSafe(warning))\n"
+        }
         return text
     }
 
