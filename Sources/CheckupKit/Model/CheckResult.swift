@@ -187,6 +187,13 @@ extension CheckResult {
     /// Decodes a check file (or any JSON array of results, with or without a trailing newline).
     /// - Throws: `CheckupError` with code `.format` when the data is not a JSON array of results.
     public static func decodeCheckFile(_ data: Data, name: String = "check file") throws(CheckupError) -> [CheckResult] {
+        if let results = decodeTypical(data) { return results }
+        return try decodeLeniently(data, name: name)
+    }
+
+    /// `decodeCheckFile` the lenient way: any JSON types where the usual ones belong, and the
+    /// errors worded.
+    static func decodeLeniently(_ data: Data, name: String) throws(CheckupError) -> [CheckResult] {
         let value: JSONValue
         do { value = try JSONValue.parse(data) } catch {
             throw CheckupError(.format, "\(name): \((error as? JSONValue.ParseError)?.message ?? "invalid JSON")")
