@@ -164,6 +164,9 @@ public struct FileSystemStorage: Storage, StorageReader, Maintainer, Equatable {
 
     private func readIndex() throws(CheckupError) -> [String: Int64] {
         guard let data = FileManager.default.contents(atPath: path(Self.indexName)) else { return [:] }
+        // The usual index, all integers, read straight into the dictionary (it is read and written
+        // with every store and lists every check file); anything else the lenient way below.
+        if let index = try? JSONDecoder().decode([String: Int64].self, from: data) { return index }
         guard let value = try? JSONValue.parse(data), let object = value.objectValue else {
             throw CheckupError(.storage, "\(path(Self.indexName)): not a JSON object of file names and times")
         }
