@@ -12,7 +12,7 @@ import Testing
         let clock = ContinuousClock(), start = clock.now
         engine.shutDown()
         await #expect(throws: CancellationError.self) { try await hanging.value }
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < .seconds(20))  // a hang would be the 30 s timeout
         await #expect(throws: CancellationError.self) { try await engine.perform(TransferRequest(url: peerURL("/"))) }
         engine.shutDown()  // twice is harmless
     }

@@ -58,7 +58,8 @@ import Testing
         #expect(results.count == 300)
         let failures = results.filter { $0.status != .healthy }.compactMap { $0.times.first?.error }
         #expect(failures.isEmpty, "\(failures.count) failed, e.g. \(failures.first ?? "")")
-        #expect(elapsed < .seconds(10), "300 checks took \(elapsed)")
+        // Bounded, not timed: seconds even on a busy machine; a hang or a lock per check, minutes.
+        #expect(elapsed < .seconds(60), "300 checks took \(elapsed)")
     }
 
     @Test func configRoundTripsAndRejectsBadAddresses() throws {

@@ -76,7 +76,9 @@ import Testing
         let start = clock.now
         let results = try await Checkup(checkers: checkers, concurrentChecks: 100).check()
         #expect(results.allSatisfy { $0.status == .healthy })
-        #expect(clock.now - start < .seconds(10))
+        // Bounded, not timed: 100 handshakes take a few seconds even on a busy two-core machine;
+        // a hang or a lock around each check would take minutes.
+        #expect(clock.now - start < .seconds(60))
     }
 
     @Test func configRoundTripsEveryKey() throws {
