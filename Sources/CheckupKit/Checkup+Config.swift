@@ -11,6 +11,7 @@ extension Checkup {
         ExecChecker.typeName: ExecChecker.self,
         TLSChecker.typeName: TLSChecker.self,
         DNSChecker.typeName: DNSChecker.self,
+        HeartbeatChecker.typeName: HeartbeatChecker.self,
     ]
     /// The storage types, by their `"type"` (or 2016 `"provider"`).
     static let storageTypes: [String: any JSONConfigurable.Type] = [

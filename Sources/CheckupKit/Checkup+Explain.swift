@@ -22,6 +22,7 @@ extension Checkup {
             case let c as TLSChecker: c.address
             case let c as DNSChecker: c.server
             case let c as ExecChecker: c.command
+            case let c as HeartbeatChecker: c.endpoint
             default: nil
             }
             if let endpoint { types[checker.name + "\n" + endpoint] = Self.typeName(checker) }
@@ -43,6 +44,7 @@ extension Checkup {
     /// value the config took from the environment is `REDACTED` in the trace.
     /// - Throws: what the checker's `check()` throws.
     public func explain(_ checker: any Checker) async throws -> CheckTrace {
+        let checker = withStore(checker)
         var trace: CheckTrace
         if let explaining = checker as? any ExplainingChecker {
             trace = try await explaining.explain(secrets: secrets)

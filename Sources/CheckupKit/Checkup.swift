@@ -115,6 +115,7 @@ public struct Checkup: Sendable {
                 if index >= limit, let done = await group.next() {
                     record(done)
                 }
+                let checker = withStore(checker)
                 group.addTask {
                     do {
                         return Outcome(index: index, result: try await checker.check(), error: nil)

@@ -19,8 +19,11 @@ enum Command {
     case statuspage(out: String, url: String?, statuspage: String?)
     /// Rebuild the status page's summaries from the check files.
     case summarize
-    /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists).
-    case provision(provider: String?)
+    /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists);
+    /// with `heartbeat`, only the user that may push heartbeats.
+    case provision(provider: String?, heartbeat: Bool)
+    /// Store a heartbeat for the heartbeat checker called `name`: the job ran, or (`failed`) failed.
+    case push(name: String, failed: Bool, message: String)
     /// Report every problem of the config file, running nothing.
     case validate
     /// Write a starter config file for `urls`, never over an existing file.
@@ -54,10 +57,13 @@ private struct Flag: Hashable, Sendable {
     static let shard = Flag(name: "shard", short: nil, takesValue: true)
     static let url = Flag(name: "url", short: nil, takesValue: true)
     static let version = Flag(name: "version", short: nil, takesValue: false)
+    static let fail = Flag(name: "fail", short: nil, takesValue: false)
+    static let message = Flag(name: "message", short: "-m", takesValue: true)
+    static let heartbeat = Flag(name: "heartbeat", short: nil, takesValue: false)
 
     // The flag `spelling` (such as `--out` or `-o`) names, if any.
     static func spelled(_ spelling: String) -> Flag? {
-        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard]
+        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard, fail, message, heartbeat]
         return all.first { "--" + $0.name == spelling || $0.short == spelling }
     }
 }
@@ -115,9 +121,13 @@ struct Invocation {
             return .statuspage(out: out, url: flags[.url], statuspage: flags[.statuspage])
         },
         "summarize": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("summarize")) { _, _ in .summarize },
-        "provision": Syntax(flags: [], arguments: 0...1,
-                            wrongCount: { _ in "provision takes at most one argument, the storage type" }) { arguments, _ in
-            .provision(provider: arguments.first?.lowercased())
+        "provision": Syntax(flags: [.heartbeat], arguments: 0...1,
+                            wrongCount: { _ in "provision takes at most one argument, the storage type" }) { arguments, flags in
+            .provision(provider: arguments.first?.lowercased(), heartbeat: flags[.heartbeat] != nil)
+        },
+        "push": Syntax(flags: [.fail, .message], arguments: 1...1,
+                       wrongCount: { _ in "push needs exactly one NAME, the heartbeat checker's name (quote it)" }) { arguments, flags in
+            .push(name: arguments[0], failed: flags[.fail] != nil, message: flags[.message] ?? "")
         },
         "validate": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("validate")) { _, _ in .validate },
         "init": Syntax(flags: [], arguments: 0...Int.max,

@@ -16,7 +16,8 @@ extension Invocation {
         case .serve(let listen, let page): try await serve(listen: listen, page: page)
         case .statuspage(let out, let url, let page): try statuspage(out: out, url: url, page: page)
         case .summarize: try await summarize()
-        case .provision(let provider): try await provision(provider)
+        case .provision(let provider, let heartbeat): try await provision(provider, heartbeat: heartbeat)
+        case .push(let name, let failed, let message): try await push(name, failed: failed, message: message)
         case .validate: return validate()
         case .initialize(let urls): try initialize(urls)
         case .completion(let shell): print(Completion.script(for: shell), terminator: "")
@@ -168,7 +169,7 @@ extension Invocation {
     }
 
     /// `checkup provision [s3]`: provisions the configured storage, or S3 described by the environment.
-    private func provision(_ provider: String?) async throws {
+    private func provision(_ provider: String?, heartbeat: Bool) async throws {
         let storage: any Storage
         if let provider {
             guard provider == "s3" else { throw CheckupError(.usage, "unknown storage provider '\(provider)'") }
@@ -180,6 +181,7 @@ extension Invocation {
         } else {
             storage = try requireStorage(loadCheckup(), else: "no storage configuration found")
         }
+        if heartbeat { return try await provisionHeartbeatPusher(storage) }
         guard let provisioner = storage as? any Provisioner else {
             throw CheckupError(.config, "configured storage type does not have provisioning capabilities")
         }

@@ -4,15 +4,16 @@ import Foundation
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup push NAME [--fail] [--message TEXT] | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] [--heartbeat] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
         "check": "Usage: checkup check NAME [--explain] [--format FORMAT] [--output FILE] [-c FILE]",
         "every": "Usage: checkup every INTERVAL [-c FILE] [--shard I/N]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
+        "push": "Usage: checkup push NAME [--fail] [--message TEXT] [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
-        "provision": "Usage: checkup provision [s3] [-c FILE]",
+        "provision": "Usage: checkup provision [s3] [--heartbeat] [-c FILE]",
         "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
         "summarize": "Usage: checkup summarize [-c FILE]",
         "validate": "Usage: checkup validate [-c FILE]",
@@ -22,7 +23,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["check", "every", "message", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "push", "serve", "statuspage", "summarize", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -104,6 +105,24 @@ enum Help {
             Example:
               checkup message --about=Website "Planned maintenance until 14:00 UTC"
             """
+        case "push":
+            return """
+            Store a heartbeat for a "heartbeat" checker: run it at the end of a job (a cron job, a
+            backup) that cannot be probed. Every node's next round judges it: down when the latest
+            heartbeat is older than expect_every plus grace, or was pushed with --fail.
+
+            \(usage("push"))
+
+            --fail              the job failed: the checker is down until the next push
+            --message, -m TEXT  the job's own words (at most 1000 characters), shown with --fail
+
+            Nothing listens for connections: the heartbeat is written into the configured storage
+            (heartbeats/NAME.json), so the job needs only the right to write there (for S3, the key
+            of checkup provision --heartbeat).
+
+            Example:
+              backup.sh && checkup push nightly-backup || checkup push nightly-backup --fail -m "backup.sh failed"
+            """
         case "serve":
             return """
             Serve the status page and the check files of the configured fs storage over HTTP.
@@ -164,6 +183,10 @@ enum Help {
             storage is described by the environment variables AWS_ACCESS_KEY_ID,
             AWS_SECRET_ACCESS_KEY and AWS_BUCKET_NAME instead. The credentials used need the IAM
             permissions IAMFullAccess and AmazonS3FullAccess.
+
+            --heartbeat   create only the user checkup-heartbeat-push and its key, which may put
+                          objects under heartbeats/ in the bucket and nothing else: what a job
+                          running checkup push needs
             """
         case "validate":
             return """
@@ -224,6 +247,7 @@ enum Help {
               check NAME        run one checker; --explain prints every step of it
               every INTERVAL    check and store once now, then every INTERVAL
               message           post a message about an endpoint to the status page
+              push NAME         store a heartbeat for a job's heartbeat checker
               serve             serve the status page and the fs storage's check files
               statuspage        write a ready-to-host copy of the status page
               summarize         rebuild the status page's summaries from the check files

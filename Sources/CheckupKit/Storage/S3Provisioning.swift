@@ -52,6 +52,40 @@ extension S3Storage: Provisioner {
         return ProvisionInfo(userID: userID, username: user, publicAccessKeyID: key.id, publicAccessKey: key.secret)
     }
 
+    /// The IAM user made for jobs that push heartbeats (`checkup provision --heartbeat`).
+    public static let heartbeatUserName = "checkup-heartbeat-push"
+
+    /// Creates the heartbeat user, its policy (PutObject under `heartbeats/` of this bucket, and
+    /// nothing else) and a key for it: what a job needs to run `checkup push`. Like `provision()`,
+    /// it tolerates a user an earlier run made. The bucket must exist (`provision()` makes it).
+    /// - Returns: the user and its key (in `publicAccessKeyID` and `publicAccessKey`).
+    /// - Throws: `CheckupError` naming the step that failed.
+    public func provisionHeartbeatPusher(progress: ProgressSink = .discard) async throws -> ProvisionInfo {
+        let s3 = try client()
+        let iam = IAMClient(credentials: s3.credentials, endpoint: endpoint.isEmpty ? nil : endpoint)
+        let user = Self.heartbeatUserName
+        let steps = ["CreateUser", "PutUserPolicy", "CreateAccessKey"]
+        var step = 0
+        func run<T>(_ body: () async throws -> T) async throws -> T {
+            step += 1
+            progress.report(step, steps.count, steps[step - 1])
+            do { return try await body() } catch {
+                throw CheckupError(.service, "provision --heartbeat step \(step) of \(steps.count) (\(steps[step - 1])) failed: \(error); "
+                    + "fix the cause and run it again (it reuses the user \(user))")
+            }
+        }
+        let userID = try await run { try await iam.createOrGetUser(user) }
+        try await run { try await iam.putUserPolicy(user, name: "checkup-heartbeat-push", document: heartbeatPushPolicy) }
+        let key = try await run { try await iam.createAccessKey(user) }
+        progress.report(steps.count, steps.count, "done")
+        return ProvisionInfo(userID: userID, username: user, publicAccessKeyID: key.id, publicAccessKey: key.secret)
+    }
+
+    /// The heartbeat user's only right: put objects under `heartbeats/` in this bucket.
+    var heartbeatPushPolicy: String {
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::\#(bucket)/\#(CheckerObjectKey.heartbeatFolder)/*"]}]}"#
+    }
+
     /// The public user's only rights: list this bucket and read its objects.
     var readOnlyPolicy: String {
         #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::\#(bucket)"]},{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::\#(bucket)/*"]}]}"#

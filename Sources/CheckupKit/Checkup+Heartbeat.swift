@@ -1,0 +1,40 @@
+import Foundation
+
+// Heartbeats: `checkup push NAME` writes one into the store; every round reads them back.
+
+extension Checkup {
+    /// `checker` ready to run: a checker that reads the store (a heartbeat checker) gets this
+    /// checkup's storage, and the round's pinned `timestamp` as its time.
+    func withStore(_ checker: any Checker) -> any Checker {
+        guard var heartbeat = checker as? HeartbeatChecker else { return checker }
+        if heartbeat.store == nil { heartbeat.store = storage as? any CheckerStore }
+        if heartbeat.now == nil { heartbeat.now = timestamp }
+        return heartbeat
+    }
+
+    /// Stores a heartbeat for the heartbeat checker called `name` (compared without case), as
+    /// `checkup push` does: the job ran at `at` (UTC Unix nanoseconds), failed or not, with a
+    /// message. Needs only the right to write `heartbeats/` in the store.
+    /// - Returns: the heartbeat stored.
+    /// - Throws: `CheckupError`: `.usage` when no checker is called so or it is not a heartbeat
+    ///   checker, or the message is too long or has control characters; `.config` without a storage
+    ///   that keeps heartbeats; the storage's error when writing fails.
+    @discardableResult
+    public func push(_ name: String, failed: Bool = false, message: String = "", at: Int64 = CheckResult.now()) async throws -> Heartbeat {
+        let checker = try self.checker(named: name)
+        guard let heartbeat = checker as? HeartbeatChecker else {
+            throw CheckupError(.usage, "push: \"\(checker.name)\" is a \(Self.typeName(checker)) checker, not a heartbeat checker")
+        }
+        if message.count > Heartbeat.maximumMessageLength {
+            throw CheckupError(.usage, "push: --message is \(message.count) characters, more than \(Heartbeat.maximumMessageLength)")
+        }
+        if let problem = textProblem(message, tabs: true) { throw CheckupError(.usage, "push: --message \(problem)") }
+        guard let store = storage as? any CheckerStore else {
+            throw CheckupError(.config, storage == nil ? "no storage configured (a heartbeat is written into the store)"
+                                                       : "configured storage type does not keep heartbeats")
+        }
+        let beat = Heartbeat(name: heartbeat.name, timestamp: at, failed: failed, message: message, origin: resolvedOrigin)
+        try await store.writeCheckerObject(CheckerObjectKey.heartbeat(heartbeat.name), beat.data)
+        return beat
+    }
+}
