@@ -8,6 +8,10 @@ import Foundation
 /// expired, not yet valid, untrusted or mismatched certificate is down with a reason that says
 /// which; a valid one expiring within the threshold is degraded with a notice giving the date.
 /// The leaf's subject, issuer and validity go into the result's `certificate`.
+///
+/// With `startTLS` the connection starts in the clear as that mail protocol's client and upgrades
+/// (SMTP `STARTTLS`, IMAP `STARTTLS`, POP3 `STLS`; libcurl's `CURLOPT_USE_SSL` = `CURLUSESSL_ALL`),
+/// and the certificate of that handshake is judged; a server that does not upgrade is down.
 public struct TLSChecker: Checker, Equatable {
     /// The name of the endpoint (`endpoint_name`).
     public var name: String
@@ -27,6 +31,12 @@ public struct TLSChecker: Checker, Equatable {
     public var probe: ProbeOptions
     /// Per-phase limits and each assertion's severity (checkup's extensions).
     public var limits: CheckLimits
+    /// The mail protocol whose STARTTLS upgrade comes before the handshake (`starttls`, checkup's
+    /// extension): `smtp`, `imap` or `pop3`; empty for TLS from the first byte.
+    public var startTLS = ""
+
+    /// The protocols `startTLS` may name.
+    public static let startTLSProtocols = ["smtp", "imap", "pop3"]
 
     /// The timeout used when none is configured.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -58,7 +68,13 @@ public struct TLSChecker: Checker, Equatable {
         for (i, path) in trustedRoots.enumerated() where !FileManager.default.isReadableFile(atPath: path) {
             throw CheckupError(.config, "\(name): trusted_roots[\(i)]: error reading root certificate \(path)")
         }
-        var request = TransferRequest(url: "https://\(HostPort.urlHost(host)):\(port)/")
+        let scheme = startTLS.isEmpty ? "https" : startTLS
+        var request = TransferRequest(url: "\(scheme)://\(HostPort.urlHost(host)):\(port)/")
+        if !startTLS.isEmpty {
+            // The mail client's greeting, capabilities and upgrade, then no login and no command.
+            request.protocols = startTLS
+            request.requireTLS = true
+        }
         request.connectOnly = true
         request.tlsSkipVerify = true
         request.collectCertificates = true
@@ -130,6 +146,7 @@ extension TLSChecker: JSONConfigurable {
         w.strings("trusted_roots", trustedRoots)
         probe.write(into: &w)
         limits.write(into: &w)
+        w.string("starttls", startTLS)
         return w.object
     }
 
@@ -141,5 +158,9 @@ extension TLSChecker: JSONConfigurable {
                   certExpiryThreshold: try c.duration("cert_expiry_threshold"),
                   trustedRoots: try c.stringArray("trusted_roots"), probe: try ProbeOptions(config: c),
                   limits: try CheckLimits(config: c, assertions: ["threshold_rtt", "max_lookup", "max_connect", "max_tls", "cert_expiry"]))
+        startTLS = try c.string("starttls") ?? ""
+        guard startTLS.isEmpty || Self.startTLSProtocols.contains(startTLS) else {
+            throw c.error("starttls", "\(c.shown("starttls")) is not a protocol checkup can upgrade (one of: \(Self.startTLSProtocols.joined(separator: ", ")))")
+        }
     }
 }
