@@ -12,6 +12,7 @@ extension Checkup {
         TLSChecker.typeName: TLSChecker.self,
         DNSChecker.typeName: DNSChecker.self,
         HeartbeatChecker.typeName: HeartbeatChecker.self,
+        DomainChecker.typeName: DomainChecker.self,
     ]
     /// The storage types, by their `"type"` (or 2016 `"provider"`).
     static let storageTypes: [String: any JSONConfigurable.Type] = [
@@ -179,7 +180,7 @@ extension Checkup {
                 let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
                 // The discriminator was looked up in checkerTypes, and all of them are checkers.
                 let checker = try checkerTypes[type.value]!.init(config: reader) as! any Checker
-                let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? .null
+                let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? element["domain"] ?? .null
                 let identity = "\(type.value) \(name.shortText) \(address.shortText)"
                 if let first = seen[identity] {
                     throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")

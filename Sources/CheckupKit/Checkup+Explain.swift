@@ -23,6 +23,7 @@ extension Checkup {
             case let c as DNSChecker: c.server
             case let c as ExecChecker: c.command
             case let c as HeartbeatChecker: c.endpoint
+            case let c as DomainChecker: c.endpoint
             default: nil
             }
             if let endpoint { types[checker.name + "\n" + endpoint] = Self.typeName(checker) }

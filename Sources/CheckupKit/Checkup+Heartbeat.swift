@@ -3,13 +3,13 @@ import Foundation
 // Heartbeats: `checkup push NAME` writes one into the store; every round reads them back.
 
 extension Checkup {
-    /// `checker` ready to run: a checker that reads the store (a heartbeat checker) gets this
+    /// `checker` ready to run: a checker that reads the store (heartbeat, domain) gets this
     /// checkup's storage, and the round's pinned `timestamp` as its time.
     func withStore(_ checker: any Checker) -> any Checker {
-        guard var heartbeat = checker as? HeartbeatChecker else { return checker }
-        if heartbeat.store == nil { heartbeat.store = storage as? any CheckerStore }
-        if heartbeat.now == nil { heartbeat.now = timestamp }
-        return heartbeat
+        guard var reading = checker as? any StoreReadingChecker else { return checker }
+        if reading.store == nil { reading.store = storage as? any CheckerStore }
+        if reading.now == nil { reading.now = timestamp }
+        return reading
     }
 
     /// Stores a heartbeat for the heartbeat checker called `name` (compared without case), as

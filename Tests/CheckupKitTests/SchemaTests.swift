@@ -121,7 +121,7 @@ import Testing
             #expect(!keys.isEmpty)
             for key in keys { #expect(properties[key] != nil, "README's \(type) key \(key) is not in the schema") }
         }
-        #expect(rows == 5)
+        #expect(rows == 7)
     }
 
     @Test func theSchemaIsWhatScriptsMakeSchemaWrites() throws {

@@ -10,6 +10,15 @@ public protocol Checker: Sendable {
     func check() async throws -> CheckResult
 }
 
+/// A checker that reads (and may write) the store between rounds: `Checkup` hands it its storage
+/// and the round's pinned time before it runs.
+public protocol StoreReadingChecker: Checker {
+    /// Where the checker's objects are kept; nil until `Checkup` sets it.
+    var store: (any CheckerStore)? { get set }
+    /// The time the round judges at (UTC Unix nanoseconds); nil means the clock's.
+    var now: Int64? { get set }
+}
+
 extension Checker {
     /// See the free function `runAttempts(_:spacing:stopAtPass:_:)`.
     func runAttempts(_ attempts: Int, spacing: Duration, stopAtPass: Bool = false, _ attempt: () async -> Attempt) async -> [Attempt] {

@@ -8,7 +8,7 @@ import Foundation
 /// its age as the reason; one pushed with `--fail` is down with the job's message; none at all
 /// is down. A store that cannot be read makes the result degraded (the job may be fine; the
 /// round should not page anyone for the store's trouble).
-public struct HeartbeatChecker: Checker, Equatable {
+public struct HeartbeatChecker: Checker, Equatable, StoreReadingChecker {
     /// The name of the job (`endpoint_name`): what `checkup push` names.
     public var name: String
     /// How often the job pushes (`expect_every`).
