@@ -10,14 +10,17 @@ public struct Vote: Sendable, Equatable {
     public var time: Int64
     /// Why it was not healthy (the first error, else the notice); empty when healthy.
     public var reason: String
+    /// Its newest result passed only after a failed attempt (`flaky`).
+    public var flaky: Bool
 
     /// Creates a vote.
-    public init(origin: String, state: Status, rtt: Int64, time: Int64, reason: String = "") {
+    public init(origin: String, state: Status, rtt: Int64, time: Int64, reason: String = "", flaky: Bool = false) {
         self.origin = origin
         self.state = state
         self.rtt = rtt
         self.time = time
         self.reason = reason
+        self.flaky = flaky
     }
 }
 
@@ -62,6 +65,12 @@ public enum Verdict {
             result.notice = votes.count == 1 ? slow.reason : "degraded from \(sorted.filter { $0.state == .degraded }.count) of \(votes.count) \(places)"
         } else if sorted.allSatisfy({ $0.state == .healthy }) {
             result.healthy = true
+        }
+        // Flaky where a place that was not down passed only on a retry: counted in the verdict series.
+        let flaky = sorted.filter { $0.flaky && $0.state != .down }
+        if !result.down, !flaky.isEmpty {
+            result.flaky = true
+            if result.notice.isEmpty { result.notice = "flaky from \(flaky.count) of \(votes.count) \(places)" }
         }
         return result
     }

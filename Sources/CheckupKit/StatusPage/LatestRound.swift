@@ -8,9 +8,9 @@ import Foundation
 ///   "abstain":"","results":[["Website","https://example.com/",0,81234567,""]]}`: times in Unix
 /// milliseconds, `interval` the time since the node's round before (0 when unknown), `abstain`
 /// why the node does not vote (empty when it does), each result `[title, endpoint, state, median
-/// RTT in ns, reason]`, then, for a result older than the round, a 6th element `false` and its
-/// 7th, its time (Unix milliseconds): a slice of the checkers (`--shard`) keeps the other slices'
-/// newest results in its round.
+/// RTT in ns, reason]`, then a 6th element, `true` when the result was flaky, and, for a result
+/// older than the round, its 7th, its time (Unix milliseconds): a slice of the checkers
+/// (`--shard`) keeps the other slices' newest results in its round.
 public struct LatestRound: Sendable, Equatable {
     /// The version of the format written and read.
     public static let formatVersion = 1
@@ -38,6 +38,9 @@ public struct LatestRound: Sendable, Equatable {
         public var reason: String
         /// When it was checked, Unix milliseconds (the round's time when not stored).
         public var time: Int64 = 0
+        /// It passed only after a failed attempt (the 6th element, `true`; written only when so
+        /// or when a 7th follows).
+        public var flaky = false
     }
 
     /// The key of an origin's latest round.
@@ -52,7 +55,8 @@ public struct LatestRound: Sendable, Equatable {
         for result in results.sorted(by: { $0.timestamp < $1.timestamp }) {
             let entry = Entry(title: result.title, endpoint: result.endpoint, state: result.status,
                               rtt: result.stats.median.nanoseconds,
-                              reason: result.status == .healthy ? "" : StatusSummary.Endpoint.reason(result), time: time)
+                              reason: result.status == .healthy ? "" : StatusSummary.Endpoint.reason(result), time: time,
+                              flaky: result.flaky)
             let id = result.title + "\n" + result.endpoint
             if let i = seen[id] { self.results[i] = entry } else { seen[id] = self.results.count; self.results.append(entry) }
         }
@@ -69,7 +73,7 @@ public struct LatestRound: Sendable, Equatable {
         top.append("abstain", .string(abstain))
         top.append("results", .array(results.map {
             .array([.string($0.title), .string($0.endpoint), .int(Int64($0.state.code)), .int($0.rtt), .string($0.reason)]
-                   + ($0.time != time ? [.bool(false), .int($0.time)] : []))
+                   + ($0.time != time ? [.bool($0.flaky), .int($0.time)] : $0.flaky ? [.bool(true)] : []))
         }))
         return JSONValue.object(top).encoded()
     }
@@ -98,7 +102,8 @@ public struct LatestRound: Sendable, Equatable {
                 guard case .int(let t) = r[6] else { throw fail("results[\(i)][6]: expected a time in Unix milliseconds") }
                 at = t
             }
-            results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason, time: at))
+            results.append(Entry(title: title, endpoint: endpoint, state: state, rtt: rtt, reason: reason, time: at,
+                                 flaky: r.count > 5 && r[5] == .bool(true)))
         }
     }
 

@@ -64,7 +64,7 @@ extension StatusSummaries {
                 // An origin that could not judge (unknown) does not vote.
                 guard let mine = round.results.first(where: { $0.title == entry.title && $0.endpoint == entry.endpoint }),
                       mine.state != .unknown, nowMS - mine.time <= round.freshWindow(staleAfter: staleAfter) else { return nil }
-                return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: mine.time, reason: mine.reason)
+                return Vote(origin: round.origin, state: mine.state, rtt: mine.rtt, time: mine.time, reason: mine.reason, flaky: mine.flaky)
             }
             let verdict = Verdict.decide(votes, quorum: quorums[entry.title] ?? quorum, title: entry.title, endpoint: entry.endpoint,
                                          threshold: thresholds[entry.title + "\n" + entry.endpoint] ?? .zero, time: now)
