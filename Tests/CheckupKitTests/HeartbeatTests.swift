@@ -114,6 +114,28 @@ private func judged(_ dir: String, environment: [String: String] = [:]) throws -
         #expect(try judged(job).status == .healthy)
     }
 
+    @Test func anEveryNodeJudgesAHeartbeatAnotherProcessPushed() async throws {
+        let checks = try makeTemporaryDirectory()
+        let job = try heartbeatProject(checks: checks), node = try heartbeatProject(checks: checks, extra: #","origin":"watcher""#)
+        defer { removeDirectory(checks); removeDirectory(job); removeDirectory(node) }
+        let push = try await offPool { try runCLI(["push", "nightly-backup", "--fail", "-m", "exit 3"], in: job) }
+        #expect(push.status == 0, "\(push.stderr)")
+        let every = Process()
+        every.executableURL = URL(fileURLWithPath: checkupBinary)
+        every.arguments = ["every", "1s"]
+        every.currentDirectoryURL = URL(fileURLWithPath: node)
+        every.standardOutput = FileHandle.nullDevice
+        every.standardError = FileHandle.nullDevice
+        try every.run()
+        try await waitUntil { !checkFiles(checks).isEmpty }
+        every.terminate()
+        try await offPool { every.waitUntilExit() }
+        let file = try #require(checkFiles(checks).first)
+        let results = try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: checks + "/" + file)))
+        let heartbeat = try #require(results.first { $0.title == "nightly-backup" })
+        #expect(heartbeat.status == .down && heartbeat.origin == "watcher" && heartbeat.notice.hasSuffix(": exit 3"))
+    }
+
     @Test func pushRefusesWhatItCannotStoreInOneLine() throws {
         let checks = try makeTemporaryDirectory()
         let job = try heartbeatProject(checks: checks)
