@@ -96,6 +96,13 @@ extension Checkup {
             storage = stored.storage
             configOptions.storageTypeKey = stored.key
         }
+        if top["storage"] == nil || top["storage"] == .null {
+            for (element, checker) in read where checker is HeartbeatChecker {
+                try problems.step(()) { () throws(CheckupError) in
+                    throw element.error(nil, "a heartbeat checker needs a storage: checkup push writes its heartbeats into the store")
+                }
+            }
+        }
 
         var notifierElements: [(JSONObject, String)] = []
         try problems.step(()) { () throws(CheckupError) in

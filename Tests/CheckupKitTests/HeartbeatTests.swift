@@ -52,7 +52,7 @@ private func judged(_ dir: String, environment: [String: String] = [:]) throws -
     }
 
     @Test func configRoundTripsAndNeedsAPositiveExpectEvery() throws {
-        let json = #"{"checkers":[{"type":"heartbeat","endpoint_name":"Nightly backup","expect_every":3600000000000,"grace":300000000000}],"timestamp":"0001-01-01T00:00:00Z"}"#
+        let json = #"{"storage":{"type":"fs","dir":"/var/lib/checkup","url":""},"checkers":[{"type":"heartbeat","endpoint_name":"Nightly backup","expect_every":3600000000000,"grace":300000000000}],"timestamp":"0001-01-01T00:00:00Z"}"#
         let checkup = try Checkup(configData: Data(json.utf8), environment: [:])
         #expect(String(decoding: try checkup.configData(), as: UTF8.self) == json)
         #expect(checkup.checkers.first as? HeartbeatChecker == HeartbeatChecker(name: "Nightly backup", expectEvery: .seconds(3600), grace: .seconds(300)))
@@ -61,8 +61,9 @@ private func judged(_ dir: String, environment: [String: String] = [:]) throws -
             (#"{"type":"heartbeat","endpoint_name":"job","expect_every":"0s"}"#, #"checkup.json: checkers[0].expect_every: "0s" must be more than zero"#),
             (#"{"type":"heartbeat","expect_every":"1h"}"#, "checkup.json: checkers[0].endpoint_name: is missing; it is required"),
         ] {
-            #expect(throws: CheckupError.self) { try Checkup(configData: Data(#"{"checkers":[\#(checker)]}"#.utf8), environment: [:]) }
-            do { _ = try Checkup(configData: Data(#"{"checkers":[\#(checker)]}"#.utf8), environment: [:]) } catch let error as CheckupError {
+            let config = #"{"checkers":[\#(checker)],"storage":{"type":"fs","dir":"d"}}"#
+            #expect(throws: CheckupError.self) { try Checkup(configData: Data(config.utf8), environment: [:]) }
+            do { _ = try Checkup(configData: Data(config.utf8), environment: [:]) } catch let error as CheckupError {
                 #expect(error.message == message)
             }
         }
@@ -136,7 +137,7 @@ private func judged(_ dir: String, environment: [String: String] = [:]) throws -
         #expect(heartbeat.status == .down && heartbeat.origin == "watcher" && heartbeat.notice.hasSuffix(": exit 3"))
     }
 
-    @Test func pushRefusesWhatItCannotStoreInOneLine() throws {
+    @Test func pushRefusesWhatItCannotStoreInOneLine() async throws {
         let checks = try makeTemporaryDirectory()
         let job = try heartbeatProject(checks: checks)
         defer { removeDirectory(checks); removeDirectory(job) }
@@ -152,10 +153,14 @@ private func judged(_ dir: String, environment: [String: String] = [:]) throws -
         }
         let noStorage = try makeProject(checkers: #"[{"type":"heartbeat","endpoint_name":"job","expect_every":"1h"}]"#, storage: false)
         defer { removeDirectory(noStorage) }
-        let run = try runCLI(["push", "job"], in: noStorage)
-        #expect(run.status == 1 && run.stderr == "checkup: no storage configured (a heartbeat is written into the store)\n")
-        let check = try runCLI(["check", "job"], in: noStorage)
-        #expect(check.status == 1 && check.stderr == "checkup: job: a heartbeat checker needs a storage to read its heartbeats from\n")
+        let line = "checkup: checkup.json: checkers[0]: a heartbeat checker needs a storage: checkup push writes its heartbeats into the store\n"
+        for arguments in [["push", "job"], ["check", "job"]] {
+            let run = try runCLI(arguments, in: noStorage)
+            #expect(run.status == 1 && run.stderr == line, "\(run.stderr)")
+        }
+        #expect(try runCLI(["validate"], in: noStorage).stdout.hasPrefix(String(line.dropFirst("checkup: ".count))))
+        // Made in code, without a config, it says so when it runs.
+        await #expect(throws: CheckupError.self) { _ = try await HeartbeatChecker(name: "job", expectEvery: .seconds(60)).check() }
     }
 }
 
