@@ -103,6 +103,9 @@ let rdapPeer: Peer = {
         #expect(String(decoding: try checkup.configData(), as: UTF8.self) == json)
         let idn = try Checkup(configData: Data(#"{"checkers":[{"type":"domain","domain":"Bücher.example."}]}"#.utf8), environment: [:])
         #expect((idn.checkers.first as? DomainChecker)?.domain == "xn--bcher-kva.example")
+        // Without endpoint_name the domain is its name, for `checkup check NAME` as for results.
+        #expect(try idn.checker(named: "XN--BCHER-KVA.example").name == "xn--bcher-kva.example")
+        #expect(String(decoding: try idn.configData(), as: UTF8.self).contains(#"{"type":"domain","domain":"xn--bcher-kva.example"}"#))
         for (domain, message) in [
             (#""localhost""#, #"checkup.json: checkers[0].domain: "localhost" is not a registered domain name such as "example.com""#),
             (#""exa mple.com""#, #"checkup.json: checkers[0].domain: "exa mple.com" is not a registered domain name such as "example.com""#),

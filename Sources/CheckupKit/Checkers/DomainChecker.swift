@@ -9,8 +9,10 @@ import Foundation
 /// answer is not RDAP) is judged from the last kept answer, however old, and is degraded when
 /// there is none: the registry's trouble is not the domain's.
 public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
-    /// The name shown (`endpoint_name`); empty shows the domain.
-    public var name: String
+    /// The name configured (`endpoint_name`); empty shows the domain.
+    public var endpointName: String
+    /// The name shown: `endpointName`, else the domain.
+    public var name: String { endpointName.isEmpty ? domain : endpointName }
     /// The registered domain, e.g. `example.com` (`domain`), in its ASCII (`xn--`) form.
     public var domain: String
     /// Within this of expiry the result is degraded (`domain_expiry_threshold`); zero means 30 days.
@@ -32,7 +34,7 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
     /// Creates a domain checker.
     public init(name: String = "", domain: String, expiryThreshold: Duration = .zero, rdapBootstrap: String = "",
                 timeout: Duration = .zero, store: (any CheckerStore)? = nil) {
-        self.name = name
+        self.endpointName = name
         self.domain = domain
         self.expiryThreshold = expiryThreshold
         self.rdapBootstrap = rdapBootstrap
@@ -41,8 +43,8 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
     }
 
     public static func == (a: DomainChecker, b: DomainChecker) -> Bool {
-        (a.name, a.domain, a.expiryThreshold, a.rdapBootstrap, a.timeout, a.now)
-            == (b.name, b.domain, b.expiryThreshold, b.rdapBootstrap, b.timeout, b.now)
+        (a.endpointName, a.domain, a.expiryThreshold, a.rdapBootstrap, a.timeout, a.now)
+            == (b.endpointName, b.domain, b.expiryThreshold, b.rdapBootstrap, b.timeout, b.now)
     }
 
     /// What a result shows as its endpoint: the domain.
@@ -51,8 +53,8 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
     /// Looks the expiry up (or takes the kept answer) and judges it.
     public func check() async throws -> CheckResult {
         let at = now ?? CheckResult.now()
-        let name = domain.lowercased()
-        let key = CheckerObjectKey.rdap(name)
+        let lowered = domain.lowercased()
+        let key = CheckerObjectKey.rdap(lowered)
         let kept = await cached(key)
         if let kept, at &- kept.checkedAt < Self.cacheLifetime.nanoseconds, kept.checkedAt <= at {
             return judge(kept.answer, at: at, rtt: .zero, note: "")
@@ -61,28 +63,26 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
         let limit = timeout > .zero ? timeout : .seconds(10)
         do throws(RDAP.Failure) {
             let bootstrap = try await RDAP.bootstrap(rdapBootstrap.isEmpty ? RDAP.ianaBootstrap : rdapBootstrap, timeout: limit)
-            guard let base = try RDAP.baseURLs(for: name, bootstrap: bootstrap).first else {
-                throw RDAP.Failure("no RDAP service for .\(name.split(separator: ".").last ?? "") in the bootstrap file")
+            guard let base = try RDAP.baseURLs(for: lowered, bootstrap: bootstrap).first else {
+                throw RDAP.Failure("no RDAP service for .\(lowered.split(separator: ".").last ?? "") in the bootstrap file")
             }
-            let answer = try await RDAP.lookUp(name, base: base, timeout: limit)
-            if let store { try? await store.writeCheckerObject(key, Self.cacheData(answer, domain: name, checkedAt: at)) }
+            let answer = try await RDAP.lookUp(lowered, base: base, timeout: limit)
+            if let store { try? await store.writeCheckerObject(key, Self.cacheData(answer, domain: lowered, checkedAt: at)) }
             return judge(answer, at: at, rtt: started.duration(to: clock.now), note: "")
         } catch {
             let rtt = started.duration(to: clock.now)
             if let kept {
                 return judge(kept.answer, at: at, rtt: rtt, note: "; RDAP lookup failed (\(error.reason)), judged from the answer of \(RFC3339.format(kept.checkedAt))")
             }
-            var result = CheckResult(title: title, endpoint: endpoint, timestamp: at, times: [Attempt(rtt: rtt)], degraded: true)
+            var result = CheckResult(title: name, endpoint: endpoint, timestamp: at, times: [Attempt(rtt: rtt)], degraded: true)
             result.notice = "RDAP lookup failed: \(error.reason)"
             return result
         }
     }
 
-    private var title: String { name.isEmpty ? domain : name }
-
     /// The result for an answer at `now`.
     func judge(_ answer: RDAP.Answer, at now: Int64, rtt: Duration, note: String) -> CheckResult {
-        var result = CheckResult(title: title, endpoint: endpoint, timestamp: now)
+        var result = CheckResult(title: name, endpoint: endpoint, timestamp: now)
         let date = RFC3339.format(answer.expires)
         let left = answer.expires &- now
         let threshold = expiryThreshold > .zero ? expiryThreshold : Self.defaultExpiryThreshold
@@ -127,7 +127,7 @@ extension DomainChecker: JSONConfigurable {
 
     var configObject: JSONObject {
         var w = ConfigWriter()
-        w.string("endpoint_name", name)
+        w.string("endpoint_name", endpointName)
         w.string("domain", domain, omitEmpty: false)
         w.duration("domain_expiry_threshold", expiryThreshold)
         w.string("rdap_bootstrap", rdapBootstrap)
