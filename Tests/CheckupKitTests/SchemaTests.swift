@@ -16,6 +16,7 @@ import Testing
         "60-s3-endpoint-userinfo.json", "61-s3-endpoint-path.json", "79-timestamp-out-of-range.json",
         "93-state-file-is-config.json", "94-state-file-directory.json", "96-env-unset.json",
         "104-http-body-regex.json", "107-tcp-expect-tls.json",  // a regex's syntax; expect together with tls
+        "111-domain-name.json", "112-heartbeat-no-storage.json",  // a registered domain; a heartbeat without storage
     ]
 
     /// The errors of each document (by name), from the validator.
