@@ -45,7 +45,7 @@ extension Checkup {
     /// value the config took from the environment is `REDACTED` in the trace.
     /// - Throws: what the checker's `check()` throws.
     public func explain(_ checker: any Checker) async throws -> CheckTrace {
-        let checker = withStore(checker)
+        let checker = withStore(checker, domainExpiry: false)
         var trace: CheckTrace
         if let explaining = checker as? any ExplainingChecker {
             trace = try await explaining.explain(secrets: secrets)

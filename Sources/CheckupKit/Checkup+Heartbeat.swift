@@ -5,8 +5,12 @@ import Foundation
 extension Checkup {
     /// `checker` ready to run: a checker that reads the store (heartbeat, domain) gets this
     /// checkup's storage, and the round's pinned `timestamp` as its time.
-    func withStore(_ checker: any Checker) -> any Checker {
-        guard var reading = checker as? any StoreReadingChecker else { return checker }
+    /// With `domainExpiry`, an http, tcp or tls checker with `domain_expiry_threshold` also
+    /// judges its host's domain (`explain` traces the checker alone).
+    func withStore(_ checker: any Checker, domainExpiry: Bool = true) -> any Checker {
+        guard var reading = checker as? any StoreReadingChecker else {
+            return domainExpiry ? DomainExpiring.wrapping(checker, store: storage as? any CheckerStore, now: timestamp) : checker
+        }
         if reading.store == nil { reading.store = storage as? any CheckerStore }
         if reading.now == nil { reading.now = timestamp }
         return reading

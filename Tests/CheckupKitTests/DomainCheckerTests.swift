@@ -133,4 +133,42 @@ let rdapPeer: Peer = {
         #expect(result.status == .degraded && result.title == "Registration" && result.notice.hasSuffix("(in 436h0m0s)"))
         #expect(checkFiles(dir + "/checks").count == 1 && FileManager.default.fileExists(atPath: dir + "/checks/rdap/soon.test.json"))
     }
+
+    @Test func httpAndTCPCheckersWithDomainExpiryThresholdJudgeTheirHostsRegistrationToo() async throws {
+        func run(_ checker: any Checker, store: (any CheckerStore)? = nil) async throws -> CheckResult {
+            var checkup = Checkup(checkers: [checker], timestamp: now, storage: store as? any Storage)
+            checkup.origin = "here"
+            return try #require(try await checkup.runChecks().first)
+        }
+        func http(_ host: String) -> HTTPChecker {
+            var checker = HTTPChecker(name: host, url: "http://\(host):\(httpPeer.port)/")
+            checker.probe.domainExpiryThreshold = .seconds(30 * 86_400)
+            checker.probe.rdapBootstrap = bootstrapURL
+            return checker
+        }
+        let soon = try await run(http("www.soon.localhost"))
+        #expect(soon.status == .degraded && soon.notice == "domain registration expires on 2026-12-20T04:00:00Z (in 436h0m0s)")
+        #expect(soon.times.count == 1 && soon.times[0].passed)  // the http attempt, as ever
+        let expired = try await run(http("expired.localhost"))
+        #expect(expired.status == .down && expired.notice.hasPrefix("domain registration expired on 2026-11-01T00:00:00Z"))
+        #expect(try await run(http("fresh.localhost")).status == .healthy)
+        // Below a suffix of two labels: co.localhost is no registration (404), soon.co.localhost is.
+        #expect(try await run(http("www.soon.co.localhost")).status == .degraded)
+        // No registry answer changes nothing; an address has no domain; the threshold is off by default.
+        #expect(try await run(http("www.unknown.localhost")).status == .healthy)
+        var plain = http("soon.localhost")
+        plain.probe.domainExpiryThreshold = .zero
+        #expect(try await run(plain).status == .healthy)
+        // A tcp checker, and the answer kept in the store like the domain checker's.
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        var tcp = TCPChecker(name: "Web port", address: "soon.localhost:\(httpPeer.port)")
+        tcp.probe.domainExpiryThreshold = .seconds(30 * 86_400)
+        tcp.probe.rdapBootstrap = bootstrapURL
+        #expect(try await run(tcp, store: FileSystemStorage(directory: dir)).status == .degraded)
+        #expect(FileManager.default.fileExists(atPath: dir + "/rdap/soon.localhost.json"))
+        // The keys round-trip with the checker's other keys.
+        let json = #"{"checkers":[{"type":"tls","endpoint_name":"Site","endpoint_url":"example.com:443","domain_expiry_threshold":2592000000000000,"rdap_bootstrap":"https://rdap.example/dns.json"}],"timestamp":"0001-01-01T00:00:00Z"}"#
+        #expect(String(decoding: try Checkup(configData: Data(json.utf8), environment: [:]).configData(), as: UTF8.self) == json)
+    }
 }

@@ -2,7 +2,8 @@
 """An RDAP test peer for checkup's domain checker: a registry and its bootstrap on 127.0.0.1.
 
 Usage: rdapd.py. Serves, on a free port:
-  /dns.json                 an RFC 9224 bootstrap registry: "test" at /rdap/, "sub.test" at /sub/
+  /dns.json                 an RFC 9224 bootstrap registry: "test" and "localhost" at /rdap/,
+                            "sub.test" at /sub/
   /rdap/domain/NAME         RFC 9083 domain answers with fixed dates (see DOMAINS), a 404 RDAP
                             error for any other name
   /sub/domain/NAME          the registry of sub.test (for the longest-match rule)
@@ -35,6 +36,12 @@ DOMAINS = {
     "/rdap/domain/noexpiry.test": answer("noexpiry.test", [{"eventAction": "registration", "eventDate": "2001-02-03T04:05:06Z"}]),
     "/rdap/domain/other.test": answer("other.test", expiring("2030-01-01T00:00:00Z"), ldh="evil.test"),
     "/sub/domain/x.sub.test": answer("x.sub.test", expiring("2031-05-06T07:08:09Z")),
+    # Registrations below "localhost" (libcurl connects every *.localhost to loopback), for the
+    # http and tcp checkers' domain_expiry_threshold.
+    "/rdap/domain/soon.localhost": answer("soon.localhost", expiring("2026-12-20T04:00:00Z")),
+    "/rdap/domain/expired.localhost": answer("expired.localhost", expiring("2026-11-01T00:00:00Z")),
+    "/rdap/domain/fresh.localhost": answer("fresh.localhost", expiring("2030-01-01T00:00:00Z")),
+    "/rdap/domain/soon.co.localhost": answer("soon.co.localhost", expiring("2026-12-20T04:00:00Z")),
 }
 counts = collections.Counter()
 lock = threading.Lock()
@@ -57,7 +64,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/dns.json":
             base = "http://127.0.0.1:%d" % port
             bootstrap = {"version": "1.0", "publication": "2026-01-01T00:00:00Z", "services": [
-                [["example", "test"], [base + "/rdap/"]], [["sub.test"], [base + "/sub"]]]}
+                [["example", "test", "localhost"], [base + "/rdap/"]], [["sub.test"], [base + "/sub"]]]}
             return self.send(200, json.dumps(bootstrap).encode(), "application/json")
         if path == "/count":
             with lock:

@@ -25,6 +25,9 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
     public var store: (any CheckerStore)?
     /// The time a round judges at, in UTC Unix nanoseconds; nil means the clock's.
     public var now: Int64?
+    /// `domain` is a host name whose registered domain is to be found (`domain_expiry_threshold`
+    /// on http, tcp and tls): below the bootstrap's suffix, the shortest name the registry knows.
+    var walksUp = false
 
     /// The threshold used when none is configured.
     public static let defaultExpiryThreshold: Duration = .seconds(30 * 86_400)
@@ -51,33 +54,52 @@ public struct DomainChecker: Checker, Equatable, StoreReadingChecker {
     public var endpoint: String { domain }
 
     /// Looks the expiry up (or takes the kept answer) and judges it.
-    public func check() async throws -> CheckResult {
+    public func check() async throws -> CheckResult { await evaluate().result }
+
+    /// The result, and whether it comes from a failed lookup without a kept answer (then it is
+    /// degraded for the registry's trouble, not the domain's).
+    func evaluate() async -> (result: CheckResult, lookupFailed: Bool) {
         let at = now ?? CheckResult.now()
         let lowered = domain.lowercased()
         let key = CheckerObjectKey.rdap(lowered)
         let kept = await cached(key)
         if let kept, at &- kept.checkedAt < Self.cacheLifetime.nanoseconds, kept.checkedAt <= at {
-            return judge(kept.answer, at: at, rtt: .zero, note: "")
+            return (judge(kept.answer, at: at, rtt: .zero, note: ""), false)
         }
         let clock = ContinuousClock(), started = clock.now
         let limit = timeout > .zero ? timeout : .seconds(10)
         do throws(RDAP.Failure) {
             let bootstrap = try await RDAP.bootstrap(rdapBootstrap.isEmpty ? RDAP.ianaBootstrap : rdapBootstrap, timeout: limit)
-            guard let base = try RDAP.baseURLs(for: lowered, bootstrap: bootstrap).first else {
+            let (urls, suffix) = try RDAP.baseURLs(for: lowered, bootstrap: bootstrap)
+            guard let base = urls.first else {
                 throw RDAP.Failure("no RDAP service for .\(lowered.split(separator: ".").last ?? "") in the bootstrap file")
             }
-            let answer = try await RDAP.lookUp(lowered, base: base, timeout: limit)
+            let answer = try await lookUp(lowered, base: base, suffixLabels: suffix, timeout: limit)
             if let store { try? await store.writeCheckerObject(key, Self.cacheData(answer, domain: lowered, checkedAt: at)) }
-            return judge(answer, at: at, rtt: started.duration(to: clock.now), note: "")
+            return (judge(answer, at: at, rtt: started.duration(to: clock.now), note: ""), false)
         } catch {
             let rtt = started.duration(to: clock.now)
             if let kept {
-                return judge(kept.answer, at: at, rtt: rtt, note: "; RDAP lookup failed (\(error.reason)), judged from the answer of \(RFC3339.format(kept.checkedAt))")
+                return (judge(kept.answer, at: at, rtt: rtt, note: "; RDAP lookup failed (\(error.reason)), judged from the answer of \(RFC3339.format(kept.checkedAt))"), false)
             }
             var result = CheckResult(title: name, endpoint: endpoint, timestamp: at, times: [Attempt(rtt: rtt)], degraded: true)
             result.notice = "RDAP lookup failed: \(error.reason)"
-            return result
+            return (result, true)
         }
+    }
+
+    /// The registry's answer for `domain`; when `walksUp`, for the shortest name below the
+    /// bootstrap's suffix (of `suffixLabels` labels) that it knows, asking longer ones on a 404.
+    private func lookUp(_ domain: String, base: String, suffixLabels: Int, timeout: Duration) async throws(RDAP.Failure) -> RDAP.Answer {
+        let labels = domain.split(separator: ".")
+        guard walksUp, labels.count > suffixLabels + 1 else { return try await RDAP.lookUp(domain, base: base, timeout: timeout) }
+        for count in (suffixLabels + 1)...labels.count {
+            let candidate = labels.suffix(count).joined(separator: ".")
+            do { return try await RDAP.lookUp(candidate, base: base, timeout: timeout) } catch where error.status == 404 && count < labels.count {
+                continue
+            }
+        }
+        throw RDAP.Failure("no registration found for \(domain)")  // not reached: the last name's error is thrown
     }
 
     /// The result for an answer at `now`.

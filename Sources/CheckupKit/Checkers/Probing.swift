@@ -13,6 +13,11 @@ public struct ProbeOptions: Sendable, Equatable {
     /// The DNS server (`host:port`) that `all_addresses` asks (`dns_server`); empty means the
     /// system's resolvers from `/etc/resolv.conf` (the hosts file is not read).
     public var dnsServer: String
+    /// Also judge the registration of the host's domain over RDAP (`domain_expiry_threshold`):
+    /// degraded within this of its expiry, down once expired; zero does not look it up.
+    public var domainExpiryThreshold: Duration = .zero
+    /// The RDAP bootstrap file for that (`rdap_bootstrap`), a path or URL; empty means IANA's.
+    public var rdapBootstrap = ""
 
     /// Creates options; the defaults behave as the original.
     public init(retry: Bool = false, flakyIsDegraded: Bool = false, allAddresses: Bool = false, dnsServer: String = "") {
@@ -30,6 +35,8 @@ public struct ProbeOptions: Sendable, Equatable {
         w.bool("flaky_is_degraded", flakyIsDegraded)
         w.bool("all_addresses", allAddresses)
         w.string("dns_server", dnsServer)
+        w.duration("domain_expiry_threshold", domainExpiryThreshold)
+        w.string("rdap_bootstrap", rdapBootstrap)
     }
 
     init(config c: ConfigReader) throws(CheckupError) {
@@ -39,6 +46,11 @@ public struct ProbeOptions: Sendable, Equatable {
         }
         self.init(retry: try c.bool("retry"), flakyIsDegraded: try c.bool("flaky_is_degraded"),
                   allAddresses: try c.bool("all_addresses"), dnsServer: server)
+        domainExpiryThreshold = try c.duration("domain_expiry_threshold")
+        rdapBootstrap = try c.string("rdap_bootstrap") ?? ""
+        if rdapBootstrap.hasPrefix("http://") || rdapBootstrap.hasPrefix("https://"), let problem = httpURLProblem(rdapBootstrap) {
+            throw c.error("rdap_bootstrap", "\(c.shown("rdap_bootstrap")) \(problem)")
+        }
     }
 
     /// Runs the attempts and concludes one result: for the host as libcurl resolves it, or with

@@ -14,7 +14,12 @@ enum RDAP {
     /// A failed lookup: what went wrong, in one line.
     struct Failure: Error {
         var reason: String
-        init(_ reason: String) { self.reason = reason }
+        /// The registry's HTTP status, when it answered with an error (404: no such registration).
+        var status = 0
+        init(_ reason: String, status: Int = 0) {
+            self.reason = reason
+            self.status = status
+        }
     }
 
     /// What the registry said about the domain.
@@ -40,8 +45,9 @@ enum RDAP {
     }
 
     /// The registry base URLs for `domain` in a bootstrap file (RFC 9224 §4: the entry whose label
-    /// sequence is the longest match of the domain's end), https first; empty when none serves it.
-    static func baseURLs(for domain: String, bootstrap data: Data) throws(Failure) -> [String] {
+    /// sequence is the longest match of the domain's end), https first, and how many labels that
+    /// entry has; no URLs when none serves it.
+    static func baseURLs(for domain: String, bootstrap data: Data) throws(Failure) -> (urls: [String], labels: Int) {
         guard let value = try? JSONValue.parse(data), let services = value.objectValue?["services"]?.arrayValue else {
             throw Failure("the RDAP bootstrap file is not a bootstrap registry (no \"services\" array)")
         }
@@ -56,7 +62,7 @@ enum RDAP {
                 best = (suffix.count, urls.compactMap(\.stringValue).filter { $0.hasPrefix("https://") || $0.hasPrefix("http://") })
             }
         }
-        return best.urls.sorted { $0.hasPrefix("https://") && !$1.hasPrefix("https://") }
+        return (best.urls.sorted { $0.hasPrefix("https://") && !$1.hasPrefix("https://") }, best.length)
     }
 
     /// Looks `domain` up at the registry `base` (`base` + `domain/` + the name) and reads its
@@ -98,7 +104,8 @@ enum RDAP {
         guard response.succeeded else { throw Failure("\(what) \(url): \(response.errorMessage)") }
         guard response.status == 200 else {
             let title = (try? JSONValue.parse(Data(response.body)))?.objectValue?["title"]?.stringValue.map { " (\(String($0.prefix(200))))" } ?? ""
-            throw Failure("\(what) \(url) answered \(response.status)" + (response.status == 404 ? " Not Found: no such registration" : "") + title)
+            throw Failure("\(what) \(url) answered \(response.status)" + (response.status == 404 ? " Not Found: no such registration" : "") + title,
+                          status: response.status)
         }
         return Data(response.body)
     }
