@@ -237,12 +237,12 @@ extension sockaddr_in {
         let clock = ContinuousClock()
         let start = clock.now
         let task = Task {
-            try await DNSChecker(name: "dns", server: silent.server, hostname: "www.test", timeout: .seconds(20)).check()
+            try await DNSChecker(name: "dns", server: silent.server, hostname: "www.test", timeout: .seconds(60)).check()
         }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let result = try await task.value
-        #expect(clock.now - start < .seconds(20))
+        #expect(clock.now - start < .seconds(40))  // cancelled, not the 60 s timeout, even on a busy machine
         #expect(result.status == .down && result.times.first?.error == "check cancelled")
         withExtendedLifetime(silent) {}
     }
