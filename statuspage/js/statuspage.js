@@ -19,12 +19,14 @@
     checkup.render.infobar();
     checkup.render.endpoints(now);
     checkup.timeline.render();
+    checkup.incidents.render();
     document.body.classList.toggle('is-loaded', !!state.model);
   }
 
   function refresh() {
     if (state.busy) return Promise.resolve();
     state.busy = true;
+    var incidents = checkup.incidents.load();
     return load().then(function (m) {
       m.at = Date.now();
       state.model = m;
@@ -33,7 +35,7 @@
     }, function (err) {
       state.lastError = err && err.message ? err.message : String(err);
       if (window.console) console.warn('checkup: could not load ' + state.lastError);
-    }).then(function () {
+    }).then(function () { return incidents; }).then(function () {
       state.busy = false;
       state.stats.loads++;
       try {

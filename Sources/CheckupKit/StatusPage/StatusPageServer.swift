@@ -108,6 +108,8 @@ public final class StatusPageServer: Sendable {
         case .absent where name == StatusSummaries.manifestKey:
             // No summaries yet: an empty manifest (the page then reads the check files), not a 404.
             return emptyManifest
+        case .absent where name == IncidentLog.pageKey:
+            return noIncidents  // no incident opened yet: none, not a 404 in the visitor's console
         case .absent, .refused:
             return .text(404, "Not found: \(name)")
         }
@@ -117,6 +119,9 @@ public final class StatusPageServer: Sendable {
 
     static let emptyManifest = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
                                         body: .bytes([UInt8](StatusSummaries.manifestData([]))))
+
+    static let noIncidents = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
+                                      body: .bytes([UInt8](IncidentLog.pageData([]))))
 
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
@@ -130,7 +135,7 @@ public final class StatusPageServer: Sendable {
         }
         switch outcome {
         case .success(nil):
-            return name == StatusSummaries.manifestKey ? emptyManifest : .text(404, "Not found: \(name)")
+            return name == StatusSummaries.manifestKey ? emptyManifest : name == IncidentLog.pageKey ? noIncidents : .text(404, "Not found: \(name)")
         case .success(let data?):
             return respond([UInt8](data), contentType: "application/json", lastModified: nil, request: request)
         case .failure(let error):
