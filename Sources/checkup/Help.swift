@@ -13,6 +13,7 @@ enum Help {
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "push": "Usage: checkup push NAME [--fail] [--message TEXT] [-c FILE]",
         "incident": "Usage: checkup incident open --about=TITLE[,TITLE…] [--impact=minor|major|critical] TEXT | incident update ID --status=identified|monitoring TEXT | incident resolve ID TEXT | incident list [-c FILE]",
+        "incident": "Usage: checkup incident open --about=TITLE[,TITLE...] [--impact=minor|major|critical] TEXT | incident update ID --status=identified|monitoring TEXT | incident resolve ID TEXT | incident list [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
         "provision": "Usage: checkup provision [s3] [--heartbeat] [-c FILE]",
         "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",

@@ -3,7 +3,7 @@ import Foundation
 
 /// What `checkup incident` is asked to do.
 enum IncidentCommand: Equatable {
-    /// Open an incident about the checkers titled `about` (`--about=TITLE[,TITLE…]`).
+    /// Open an incident about the checkers titled `about` (`--about=TITLE[,TITLE...]`).
     case open(about: [String], impact: IncidentImpact, text: String)
     /// Add an update (identified or monitoring) to the open incident `id`.
     case update(id: String, status: IncidentStatus, text: String)
@@ -20,7 +20,7 @@ enum IncidentCommand: Equatable {
         case "open":
             guard rest.count == 1 else { throw usage("open needs exactly one TEXT (quote it)") }
             let titles = (about ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !titles.isEmpty else { throw usage("open needs --about=TITLE[,TITLE…], the checkers' titles") }
+            guard !titles.isEmpty else { throw usage("open needs --about=TITLE[,TITLE...], the checkers' titles") }
             let impactName = (impact ?? "minor").lowercased()
             guard let impact = IncidentImpact(rawValue: impactName) else {
                 throw usage("open: --impact=\(impactName) is not minor, major or critical")

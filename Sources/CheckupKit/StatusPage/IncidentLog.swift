@@ -26,7 +26,7 @@ public struct IncidentLog: Sendable {
     @discardableResult
     public func open(about: [String], impact: IncidentImpact, text: String, at time: Int64,
                      random: @Sendable () -> UInt16 = { UInt16.random(in: 0...UInt16.max) }) async throws -> String {
-        guard !about.isEmpty else { throw CheckupError(.usage, "incident open needs --about=TITLE[,TITLE…]") }
+        guard !about.isEmpty else { throw CheckupError(.usage, "incident open needs --about=TITLE[,TITLE...]") }
         try Self.checkText(text)
         let (y, m, d) = RFC3339.civilFromDays(Int(time.floorDiv(86_400_000_000_000)))
         let day = String(format: "%04d%02d%02d", y, m, d)
