@@ -18,6 +18,7 @@ extension Checkup {
 
     func notify(_ notice: RoundNotice) async {
         guard !notifiers.isEmpty else { return }
+        let notice = await withoutMaintenance(notice)
         let log = self.log, timeout = notifyTimeout
         await withTaskGroup(of: Int?.self) { group in
             for (i, var notifier) in notifiers.enumerated() {

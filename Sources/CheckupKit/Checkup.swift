@@ -44,6 +44,9 @@ public struct Checkup: Sendable {
     /// The longest one round's notifications may take, every notifier together: what is not
     /// sent by then is tried again next round. Storing never waits for it.
     public var notifyTimeout: Duration = .seconds(15)
+    /// The config's planned maintenance (`maintenance`): its endpoints show "under maintenance"
+    /// instead of down, and their alerts are held back, while a window is on.
+    public var maintenance: [MaintenancePlan] = []
     /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
     var interval: Duration = .zero
     /// Every value `checkup.json` took from the environment (`${VAR}`): secrets, which a trace hides.
@@ -181,6 +184,7 @@ public struct Checkup: Sendable {
         }
         try Task.checkCancellation()
         let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
+        await publishMaintenanceIfChanged(at: CheckResult.now())
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }

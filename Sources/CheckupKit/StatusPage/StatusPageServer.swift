@@ -108,8 +108,8 @@ public final class StatusPageServer: Sendable {
         case .absent where name == StatusSummaries.manifestKey:
             // No summaries yet: an empty manifest (the page then reads the check files), not a 404.
             return emptyManifest
-        case .absent where name == IncidentLog.pageKey:
-            return noIncidents  // no incident opened yet: none, not a 404 in the visitor's console
+        case .absent where emptyViews[name] != nil:
+            return emptyViews[name]  // no incident or window yet: none, not a 404 in the visitor's console
         case .absent, .refused:
             return .text(404, "Not found: \(name)")
         }
@@ -120,8 +120,10 @@ public final class StatusPageServer: Sendable {
     static let emptyManifest = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
                                         body: .bytes([UInt8](StatusSummaries.manifestData([]))))
 
-    static let noIncidents = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
-                                      body: .bytes([UInt8](IncidentLog.pageData([]))))
+    /// The page's incident and maintenance views of a store that has none yet.
+    static let emptyViews = [IncidentLog.pageKey: IncidentLog.pageData([]), MaintenanceLog.pageKey: MaintenanceLog.pageData([])].mapValues {
+        Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")], body: .bytes([UInt8]($0)))
+    }
 
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
@@ -135,7 +137,7 @@ public final class StatusPageServer: Sendable {
         }
         switch outcome {
         case .success(nil):
-            return name == StatusSummaries.manifestKey ? emptyManifest : name == IncidentLog.pageKey ? noIncidents : .text(404, "Not found: \(name)")
+            return name == StatusSummaries.manifestKey ? emptyManifest : emptyViews[name] ?? .text(404, "Not found: \(name)")
         case .success(let data?):
             return respond([UInt8](data), contentType: "application/json", lastModified: nil, request: request)
         case .failure(let error):

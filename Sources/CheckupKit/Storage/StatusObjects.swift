@@ -1,7 +1,7 @@
 import Foundation
 
 /// A storage that keeps the status page's immutable objects (incidents' events under
-/// `incidents/`): each is created once under a unique name and never changed, so that any
+/// `incidents/`, maintenance windows under `maintenance/`): each is created once under a unique name and never changed, so that any
 /// number of writers add to it without a lock.
 public protocol StatusObjectStorage: Sendable {
     /// Creates the object `key` holding `data`, only if no object has that name. Returns false,
@@ -17,7 +17,7 @@ public protocol StatusObjectStorage: Sendable {
 /// `folders`, the name of lowercase letters, digits, `.` and `-` not starting with a dot, so that
 /// no key can point anywhere else.
 enum StatusObjectKey {
-    static let folders: Set<String> = ["incidents"]
+    static let folders: Set<String> = ["incidents", "maintenance"]
 
     static func check(_ key: String) throws(CheckupError) {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
