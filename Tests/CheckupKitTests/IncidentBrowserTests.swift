@@ -86,4 +86,29 @@ private func monthLabel(_ nanos: Int64) -> String {
         #expect(page.errors.isEmpty, "\(page.errors)")
         withExtendedLifetime(serve) {}
     }
+
+    @Test func endpointsUnderMaintenanceSayItInsteadOfDownAndWindowsAreListed() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let now = CheckResult.now(), hour: Int64 = 3_600_000_000_000
+        try await storeHistory(in: storage, end: now / 1_000_000 - 30_000)  // Payments is down
+        try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let log = MaintenanceLog(storage: storage)
+        let on = try await log.add(about: ["Payments"], from: now - hour, until: now + hour, text: "Card <b>processor</b> upgrade", at: now) { 1 }
+        let later = try await log.add(about: ["Web"], from: now + 24 * hour, until: now + 26 * hour, text: "New load balancer", at: now) { 2 }
+        let gone = try await log.add(about: ["API"], from: now + 48 * hour, until: now + 49 * hour, text: "Cancelled", at: now) { 3 }
+        try await log.cancel(gone, at: now)
+        let serve = try ServeProcess(in: dir)
+        let collect = "Array.from(document.querySelectorAll('#maintenance-list .maintenance')).map((a) => [a.dataset.maintenance, " +
+            "a.querySelector('.incident-status').textContent, a.querySelector('.update-text').textContent])"
+        let page = try await viewPage(serve.base + "/", width: 1024, extra: ["--eval", collect, "--screenshot", artifactsDirectory + "/maintenance-1024.png"])
+        #expect(page.endpoint("Payments")?["state"] == .string("maintenance"))
+        #expect(page.endpoint("API")?["state"] == .string("healthy"))
+        #expect(page.string("overall")?.contains("status-maintenance") == true, "\(page.string("overall") ?? "")")
+        #expect(page.json["eval"] == .array([.array([.string(on), .string("In progress"), .string("Card <b>processor</b> upgrade")]),
+                                             .array([.string(later), .string("Scheduled"), .string("New load balancer")])]))
+        #expect(page.errors.isEmpty, "\(page.errors)")
+        withExtendedLifetime(serve) {}
+    }
 }
