@@ -5,7 +5,9 @@ extension Checkup {
     /// The log of the store's incidents, when the storage keeps status objects (fs and S3 do).
     public var incidents: IncidentLog? {
         guard let store = storage as? any StatusObjectStorage & SummaryStorage else { return nil }
-        return IncidentLog(storage: store)
+        var log = IncidentLog(storage: store)
+        log.pageURL = configOptions.statusPageURL
+        return log
     }
 
     /// `titles` as the configured checkers spell them (compared without case, as `message`'s

@@ -6,7 +6,9 @@ extension Checkup {
     /// The log of the store's maintenance windows, when the storage keeps status objects.
     public var maintenanceLog: MaintenanceLog? {
         guard let store = storage as? any StatusObjectStorage & SummaryStorage else { return nil }
-        return MaintenanceLog(storage: store, plans: maintenance)
+        var log = MaintenanceLog(storage: store, plans: maintenance)
+        log.pageURL = configOptions.statusPageURL
+        return log
     }
 
     /// The windows on at `time`: the config's and, when the store has a page view, the stored

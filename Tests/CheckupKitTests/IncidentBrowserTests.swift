@@ -14,7 +14,8 @@ private let collectIncidents = """
     months: q('#incidents-history .incident-month').map((m) => ({ label: m.querySelector('.month-name').textContent,
       incidents: q('.incident', m).map(card) })),
     empty_shown: !document.getElementById('incidents-history-empty').hidden,
-    first_section: document.querySelector('main section:not(#overall):not([hidden])').id }; })()
+    first_section: document.querySelector('main section:not(#overall):not([hidden])').id,
+    feeds: q('#subscribe a').map((a) => a.href) }; })()
 """
 
 /// The UTC month the page files an incident under, by the same rule as incidents.js.
@@ -83,6 +84,7 @@ private func monthLabel(_ nanos: Int64) -> String {
         let page = try await viewPage(serve.base + "/", width: 1024, extra: ["--eval", collectIncidents])
         let seen = try #require(page.json["eval"]?.objectValue)
         #expect(seen["open_shown"] == .bool(false) && seen["empty_shown"] == .bool(true) && seen["months"] == .array([]))
+        #expect(seen["feeds"] == .array(["incidents.atom", "incidents.rss", "incidents.json", "maintenance.ics"].map { .string(serve.base + "/feeds/" + $0) }))
         #expect(page.errors.isEmpty, "\(page.errors)")
         withExtendedLifetime(serve) {}
     }

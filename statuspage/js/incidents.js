@@ -97,5 +97,15 @@
     $('incidents-history-empty').hidden = months.length > 0;
   }
 
+  // The feeds live in the store, wherever config.js says it is.
+  function linkFeeds() {
+    document.querySelectorAll('#subscribe a[data-feed]').forEach(function (a) {
+      var href = u.safeHref(checkup.settings.store.base + a.dataset.feed);
+      if (href) a.href = href;
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', linkFeeds);
+  else linkFeeds();
+
   checkup.incidents = { load: load, render: render, parse: parse };
 })(window.checkup = window.checkup || {});

@@ -3,10 +3,13 @@ import Foundation
 /// The incidents of a store: opening, updating and resolving them (each step a new immutable
 /// object, `incidents/<id>.json` for the opening and `incidents/<id>.<unix-nanos>.json` for each
 /// later event), and the page's view of them, `summaries/_incidents.json`, rewritten after every
-/// step. That view is derived: it can be rebuilt from the objects at any time (`publish(at:)`).
+/// step, and the feeds (`StatusFeeds`). Both are derived: they can be rebuilt from the objects at
+/// any time (`publish(at:)`).
 public struct IncidentLog: Sendable {
     /// Where the objects and the page's view are kept.
     public var storage: any StatusObjectStorage & SummaryStorage
+    /// The status page's address, linked from the feeds (`status_page_url`; may be empty).
+    public var pageURL = ""
 
     /// The page's view of the incidents. Its name cannot be an origin's summary (an origin
     /// starts with a letter or digit).
@@ -102,7 +105,9 @@ public struct IncidentLog: Sendable {
             let tag = try await storage.readSummaryObject(Self.pageKey)?.tag
             let cutoff = time - Int64(Self.historyDays) * 86_400_000_000_000
             let shown = try await incidents().filter { ($0.resolvedAt ?? .max) >= cutoff }
-            if try await storage.writeSummaryObject(Self.pageKey, Self.pageData(shown), ifMatching: tag) { return }
+            if try await storage.writeSummaryObject(Self.pageKey, Self.pageData(shown), ifMatching: tag) {
+                return try await StatusFeeds.publish(storage, pageURL: pageURL, at: time)
+            }
         }
         throw CheckupError(.storage, "\(Self.pageKey): other writers kept changing it; run the command again")
     }

@@ -8,6 +8,8 @@ public struct MaintenanceLog: Sendable {
     public var storage: any StatusObjectStorage & SummaryStorage
     /// The config's entries, whose windows the view holds too.
     public var plans: [MaintenancePlan]
+    /// The status page's address, linked from the feeds (`status_page_url`; may be empty).
+    public var pageURL = ""
 
     /// The page's view.
     public static let pageKey = "summaries/_maintenance.json"
@@ -106,7 +108,9 @@ public struct MaintenanceLog: Sendable {
             let current = try await storage.readSummaryObject(Self.pageKey)
             let data = Self.pageData(try await windows(at: time))
             if onlyIfChanged && current?.data == data { return }
-            if try await storage.writeSummaryObject(Self.pageKey, data, ifMatching: current?.tag) { return }
+            if try await storage.writeSummaryObject(Self.pageKey, data, ifMatching: current?.tag) {
+                return try await StatusFeeds.publish(storage, pageURL: pageURL, at: time)
+            }
         }
         throw CheckupError(.storage, "\(Self.pageKey): other writers kept changing it; run the command again")
     }

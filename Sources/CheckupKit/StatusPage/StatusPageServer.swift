@@ -83,6 +83,9 @@ public final class StatusPageServer: Sendable {
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, isSummary: isSummary, request: request)
         }
+        if let type = PublicFileKey.all[name] {  // the feeds: from the store, never the page folder
+            return publicFile(name, type: type, store: store, request: request)
+        }
         if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
             return response
         }
@@ -142,6 +145,22 @@ public final class StatusPageServer: Sendable {
             return respond([UInt8](data), contentType: "application/json", lastModified: nil, request: request)
         case .failure(let error):
             return .text(502, "storage: \(error)")
+        }
+    }
+
+    /// A public file (`PublicFileKey`) of the store: an fs directory's as stored, another store's
+    /// through `PublicFileStorage`.
+    static func publicFile(_ name: String, type: String, store: Store, request: HTTPServer.Request) -> Response {
+        switch store {
+        case .directory(let directory):
+            guard case .found(let response) = file(name, in: directory, request: request) else { return .text(404, "Not found: \(name)") }
+            return response
+        case .reader(let reader):
+            switch waitFor({ try await (reader as? any PublicFileStorage)?.readPublicFile(name) }) {
+            case .success(let data?): return respond([UInt8](data), contentType: type, lastModified: nil, request: request)
+            case .success(nil): return .text(404, "Not found: \(name)")
+            case .failure(let error): return .text(502, "storage: \(error)")
+            }
         }
     }
 
