@@ -25,6 +25,11 @@ extension Checkup {
         return windows
     }
 
+    /// The titles (lowercased) of the checkers under maintenance at `time`.
+    func maintenanceTitles(at time: Int64) async -> Set<String> {
+        Set(await activeMaintenance(at: time).flatMap { $0.about.map { $0.lowercased() } })
+    }
+
     /// `notice` without the results of endpoints under maintenance at `time`: their alerts are
     /// held back, and a state that still holds after the window is told then.
     func withoutMaintenance(_ notice: RoundNotice, at time: Int64 = CheckResult.now()) async -> RoundNotice {

@@ -214,20 +214,24 @@ public struct Checkup: Sendable {
         // is being stopped meanwhile: an unstructured task does not inherit the cancellation (a
         // cancelled PUT may have landed, and its summary update must not be lost).
         let summaries = self.summaries, log = self.log
+        // Results under maintenance are stored but left out of the summaries: out of uptime.
+        let held = summaries == nil ? [] : await maintenanceTitles(at: CheckResult.now())
         return try await Task { () async throws -> RoundVerdicts in
             if let remote = storage as? any SpoolingStorage {
-                return try await Self.storeSpooling(results, in: remote, summaries: summaries, abstain: abstain, log: log)
+                return try await Self.storeSpooling(results, in: remote, summaries: summaries, abstain: abstain, excluding: held, log: log)
             }
             try await storage.store(results)
-            return await Self.updateSummaries(summaries, with: results, abstain: abstain, log: log)
+            return await Self.updateSummaries(summaries, with: results, abstain: abstain, excluding: held, log: log)
         }.value
     }
 
     /// Adds a stored round to the summaries and logs the verdicts that changed; a failure is
     /// logged (the check file is the record) and gives no verdicts.
+    /// Results whose title (lowercased) is in `held` are left out (under maintenance).
     static func updateSummaries(_ summaries: StatusSummaries?, with results: [CheckResult], abstain: String,
-                                catchingUp: Bool = false, log: LogSink) async -> RoundVerdicts {
+                                catchingUp: Bool = false, excluding held: Set<String> = [], log: LogSink) async -> RoundVerdicts {
         guard let summaries else { return RoundVerdicts() }
+        let results = held.isEmpty ? results : results.filter { !held.contains($0.title.lowercased()) }
         do {
             let round = try await summaries.update(with: results, abstain: abstain, catchingUp: catchingUp)
             for verdict in round.changed {

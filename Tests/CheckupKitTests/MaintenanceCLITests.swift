@@ -61,6 +61,26 @@ import Testing
         #expect(windows.count == 1 && windows.first?.objectValue?["text"] == .string("Moving racks"))
     }
 
+    @Test func resultsUnderMaintenanceAreStoredButLeftOutOfUptime() async throws {
+        let key = "maint-\(UUID().uuidString.prefix(8))"
+        let (from, until) = Self.around()
+        let dir = try project(key: key, maintenance: #","origin":"n1","maintenance":[{"about":["Web"],"from":"\#(from)","until":"\#(until)"}]"#)
+        defer { removeDirectory(dir) }
+        for _ in 0..<2 { #expect(try runCLI(["--store"], in: dir).status == 0) }
+        // The check files keep every result ...
+        let files = checkFiles(dir + "/checks")
+        #expect(files.count == 2)
+        for file in files {
+            let results = try CheckResult.decodeCheckFile(try #require(FileManager.default.contents(atPath: dir + "/checks/" + file)))
+            #expect(results.map(\.title) == ["Web", "API"])
+        }
+        // ... the summary, whose rollups give the page's uptime, has API's two down rounds only.
+        let data = try #require(FileManager.default.contents(atPath: dir + "/checks/summaries/n1.json"))
+        let summary = try StatusSummary(jsonData: data, name: "n1")
+        #expect(summary.endpoints.map(\.title) == ["API"])
+        #expect(summary.endpoints.first?.days.reduce(0) { $0 + $1.count } == 2)
+    }
+
     @Test func lifecycleOnS3() async throws {
         let bucket = try await s3Peer.bucket()
         let dir = try makeTemporaryDirectory()
