@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // Planned maintenance: the config's `maintenance` list, the store's log of windows added by
 // `checkup maintenance add`, holding back alerts during a window, and the page's view.
@@ -30,15 +31,21 @@ extension Checkup {
         Set(await activeMaintenance(at: time).flatMap { $0.about.map { $0.lowercased() } })
     }
 
+    /// The titles (lowercased) under the config's windows at `time` (no I/O).
+    func maintenanceTitles(configuredAt time: Int64) -> Set<String> {
+        Set(maintenance.flatMap { $0.windows(overlapping: time, time + 1) }.flatMap { $0.about.map { $0.lowercased() } })
+    }
+
     /// `notice` without the results of endpoints under maintenance at `time`: their alerts are
     /// held back, and a state that still holds after the window is told then.
     func withoutMaintenance(_ notice: RoundNotice, at time: Int64 = CheckResult.now()) async -> RoundNotice {
-        let windows = await activeMaintenance(at: time)
-        guard !windows.isEmpty else { return notice }
+        let held: Set<String>
+        if let known = notice.held { held = known } else { held = await maintenanceTitles(at: time) }
+        guard !held.isEmpty else { return notice }
         var kept = notice
-        kept.results = notice.results.filter { result in !windows.contains { $0.covers(result.title, at: time) } }
-        let held = notice.results.count - kept.results.count
-        if held > 0 { log.write("maintenance: holding back the alerts of \(held) result\(held == 1 ? "" : "s")") }
+        kept.results = notice.results.filter { !held.contains($0.title.lowercased()) }
+        let count = notice.results.count - kept.results.count
+        if count > 0 { log.write("maintenance: holding back the alerts of \(count) result\(count == 1 ? "" : "s")") }
         return kept
     }
 
@@ -102,5 +109,15 @@ extension Checkup {
             o.append("schedule", p.schedule.map(JSONValue.string))
             return .object(o)
         })
+    }
+}
+
+/// The titles under maintenance that a round's store step found, for its notifications.
+final class MaintenanceHold: Sendable {
+    private let box = Mutex<Set<String>>([])
+    /// The titles (lowercased).
+    var titles: Set<String> {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
     }
 }

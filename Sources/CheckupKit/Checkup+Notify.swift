@@ -5,6 +5,9 @@ import Foundation
 struct RoundNotice: Sendable {
     var results: [CheckResult]
     var fallbackSender = ""
+    /// The titles (lowercased) under maintenance, when the round's store step read them; nil:
+    /// `notify` reads them itself.
+    var held: Set<String>? = nil
 }
 
 extension Checkup {

@@ -100,6 +100,60 @@ private func events(_ cal: JSONObject) -> [JSONObject] { (cal["events"]?.arrayVa
             #expect(ids.contains("urn:checkup:incident:\(id)"))
         }
         #expect(events(try #require(parsed.last)).count == 1)
+        let status = try await httpGet(serve.base + "/api/v2/status.json")
+        #expect(status.status == 200 && status.body.contains(#""indicator":"minor""#), "\(status.body)")
+        #expect(try await httpGet(serve.base + "/api/v2/incidents/unresolved.json").body.contains(id))
         withExtendedLifetime(serve) {}
+    }
+
+    @Test func statuspageAPIFilesHaveTheDocumentedShapes() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir)
+        let hour: Int64 = 3_600_000_000_000
+        var log = IncidentLog(storage: storage)
+        log.pageURL = "https://status.example.test/"
+        let old = try await log.open(about: ["API"], impact: .minor, text: "Slow", at: t0) { 1 }
+        try await log.resolve(old, text: "Fine", at: t0 + hour)
+        let open = try await log.open(about: ["Web", "API"], impact: .major, text: "Errors", at: t0 + 2 * hour) { 2 }
+        try await log.update(open, status: .monitoring, text: "Watching", at: t0 + 3 * hour)
+        var maintenance = MaintenanceLog(storage: storage)
+        maintenance.pageURL = log.pageURL
+        let soon = try await maintenance.add(about: ["DB"], from: t0 + 4 * hour, until: t0 + 5 * hour, text: "Vacuum", at: t0 + 3 * hour) { 3 }
+        func file(_ name: String) throws -> JSONObject {
+            let data = try #require(FileManager.default.contents(atPath: dir + "/api/v2/" + name))
+            return try #require(try JSONValue.parse(data).objectValue)
+        }
+        let pageKeys = ["id", "name", "url", "time_zone", "updated_at"]
+        let status = try file("status.json")
+        #expect(status.keys == ["page", "status"] && Set(status["page"]?.objectValue?.keys ?? []) == Set(pageKeys))
+        #expect(status["status"]?.objectValue?["indicator"] == .string("major"))
+        #expect(status["status"]?.objectValue?["description"] == .string("Partial System Outage"))
+        let incidentKeys = ["id", "name", "status", "created_at", "updated_at", "monitoring_at", "resolved_at", "impact", "shortlink",
+                            "started_at", "page_id", "incident_updates", "components"]
+        let updateKeys = ["id", "status", "body", "incident_id", "created_at", "updated_at", "display_at", "affected_components",
+                          "deliver_notifications", "custom_tweet", "tweet_id"]
+        let componentKeys = ["id", "name", "status", "created_at", "updated_at", "position", "description", "showcase", "start_date",
+                             "group_id", "page_id", "group", "only_show_if_degraded"]
+        let all = (try file("incidents.json"))["incidents"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(all.map { $0["id"]?.stringValue ?? "" } == [open, old])
+        for i in all {
+            // (Parsing sorts an object's keys: compared as sets.)
+            #expect(Set(i.keys) == Set(incidentKeys))
+            for u in i["incident_updates"]?.arrayValue?.compactMap(\.objectValue) ?? [] { #expect(Set(u.keys) == Set(updateKeys)) }
+            for c in i["components"]?.arrayValue?.compactMap(\.objectValue) ?? [] { #expect(Set(c.keys) == Set(componentKeys)) }
+        }
+        let current = try #require(all.first)
+        #expect(current["status"] == .string("monitoring") && current["impact"] == .string("major") && current["resolved_at"] == .null)
+        #expect(current["monitoring_at"] == .string("2026-11-10T12:00:00Z") && current["shortlink"] == .string("https://status.example.test/"))
+        #expect(current["incident_updates"]?.arrayValue?.compactMap { $0.objectValue?["body"]?.stringValue } == ["Watching", "Errors"])
+        #expect(current["components"]?.arrayValue?.compactMap { $0.objectValue?["status"]?.stringValue } == ["partial_outage", "partial_outage"])
+        #expect(all.last?["status"] == .string("resolved") && all.last?["resolved_at"] == .string("2026-11-10T10:00:00Z"))
+        let unresolved = (try file("incidents/unresolved.json"))["incidents"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue }
+        #expect(unresolved == [open])
+        let windows = (try file("scheduled-maintenances.json"))["scheduled_maintenances"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(windows.count == 1 && Set(windows.first?.keys ?? []) == Set(incidentKeys + ["scheduled_for", "scheduled_until"]))
+        #expect(windows.first?["id"] == .string(soon) && windows.first?["status"] == .string("scheduled") && windows.first?["impact"] == .string("maintenance"))
+        #expect(windows.first?["scheduled_for"] == .string("2026-11-10T13:00:00Z") && windows.first?["scheduled_until"] == .string("2026-11-10T14:00:00Z"))
     }
 }

@@ -166,7 +166,7 @@ private func xml(_ text: String) -> String {
 }
 
 extension StatusFeeds {
-    /// Writes the four files of the store's incidents (as the page shows them) and windows, and
+    /// Writes the feeds and the Statuspage API files (`StatuspageAPI`) of the store's incidents (as the page shows them) and windows, and
     /// writes them again while the views changed meanwhile (another writer's change is then in
     /// them, whichever of the two writes lands last).
     static func publish(_ storage: any StatusObjectStorage & SummaryStorage, pageURL: String, at time: Int64) async throws {
@@ -180,6 +180,8 @@ extension StatusFeeds {
             try await files.writePublicFile("feeds/incidents.rss", feeds.rss)
             try await files.writePublicFile("feeds/incidents.json", feeds.jsonFeed)
             try await files.writePublicFile("feeds/maintenance.ics", feeds.iCalendar)
+            let api = StatuspageAPI(incidents: incidents, windows: feeds.windows, pageURL: pageURL, time: time)
+            for (key, data) in api.files.sorted(by: { $0.key < $1.key }) { try await files.writePublicFile(key, data) }
             if try await viewTags(storage) == before { return }
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A storage that keeps files derived for the public (feeds, calendars) beside its check files,
+/// A storage that keeps files derived for the public (feeds, calendars, the Statuspage API) beside its check files,
 /// each replaced whole when it changes. They can always be written again from the status
 /// objects, so a plain replace is enough.
 public protocol PublicFileStorage: Sendable {
@@ -18,6 +18,10 @@ public enum PublicFileKey {
         "feeds/incidents.rss": "application/rss+xml; charset=utf-8",
         "feeds/incidents.json": "application/feed+json",
         "feeds/maintenance.ics": "text/calendar; charset=utf-8",
+        "api/v2/status.json": "application/json",
+        "api/v2/incidents.json": "application/json",
+        "api/v2/incidents/unresolved.json": "application/json",
+        "api/v2/scheduled-maintenances.json": "application/json",
     ]
 
     static func check(_ key: String) throws(CheckupError) {
