@@ -16,7 +16,6 @@ enum Completion {
     private static let valueKinds = ["--config": "f", "-c": "f", "--statuspage": "d", "--out": "d", "-o": "d",
                                      "--listen": "", "--url": "", "--about": "", "-a": "", "--output": "f", "--format": "",
                                      "--message": "", "-m": "",
-                                     "--impact": "", "--status": "",
                                      "--impact": "", "--status": "", "--from": "", "--until": ""]
 
     /// The script for `shell` (one of `shells`).

@@ -12,7 +12,6 @@ enum Help {
         "every": "Usage: checkup every INTERVAL [-c FILE] [--shard I/N]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "push": "Usage: checkup push NAME [--fail] [--message TEXT] [-c FILE]",
-        "incident": "Usage: checkup incident open --about=TITLE[,TITLE…] [--impact=minor|major|critical] TEXT | incident update ID --status=identified|monitoring TEXT | incident resolve ID TEXT | incident list [-c FILE]",
         "incident": "Usage: checkup incident open --about=TITLE[,TITLE...] [--impact=minor|major|critical] TEXT | incident update ID --status=identified|monitoring TEXT | incident resolve ID TEXT | incident list [-c FILE]",
         "maintenance": "Usage: checkup maintenance add --about=TITLE[,TITLE...] --from=TIME --until=TIME TEXT | maintenance cancel ID | maintenance list [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
@@ -26,7 +25,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["check", "every", "message", "incident", "maintenance", "push", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "push", "incident", "maintenance", "serve", "statuspage", "summarize", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -125,6 +124,7 @@ enum Help {
 
             Example:
               backup.sh && checkup push nightly-backup || checkup push nightly-backup --fail -m "backup.sh failed"
+            """
         case "incident":
             return """
             Tell the status page's visitors about an incident: open it, post updates while it is
