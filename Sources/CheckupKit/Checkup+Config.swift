@@ -139,6 +139,7 @@ extension Checkup {
         }
         quorum = try problems.step(0) { () throws(CheckupError) in try c.nonNegativeInt("quorum") }
         staleAfter = try problems.step(.zero) { () throws(CheckupError) in try c.duration("stale_after") }
+        maintenance = try problems.step([]) { () throws(CheckupError) in try Self.maintenancePlans(c) }
         let store = notifierElements.isEmpty ? nil : notificationStateStore()
         for (index, (object, path)) in notifierElements.enumerated() {
             let reader = c.child(object, at: path)
@@ -282,6 +283,7 @@ extension Checkup {
         if !location.isEmpty { top.append("location", .string(location)) }
         if quorum != 0 { top.append("quorum", .int(Int64(quorum))) }
         if staleAfter != .zero { top.append("stale_after", .int(staleAfter.nanoseconds)) }
+        if !maintenance.isEmpty { top.append("maintenance", Self.maintenanceElements(maintenance)) }
         if !canary.isEmpty { top.append("canary", .array(try Self.checkerElements(canary, "canary"))) }
         // An editor's `$schema` leads, where it was written (the Go tool ignores it).
         if !configOptions.schema.isEmpty { top.pairs.insert(("$schema", .string(configOptions.schema)), at: 0) }

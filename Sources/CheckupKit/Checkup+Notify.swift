@@ -5,6 +5,9 @@ import Foundation
 struct RoundNotice: Sendable {
     var results: [CheckResult]
     var fallbackSender = ""
+    /// The titles (lowercased) under maintenance, when the round's store step read them; nil:
+    /// `notify` reads them itself.
+    var held: Set<String>? = nil
 }
 
 extension Checkup {
@@ -18,6 +21,7 @@ extension Checkup {
 
     func notify(_ notice: RoundNotice) async {
         guard !notifiers.isEmpty else { return }
+        let notice = await withoutMaintenance(notice)
         let log = self.log, timeout = notifyTimeout
         await withTaskGroup(of: Int?.self) { group in
             for (i, var notifier) in notifiers.enumerated() {

@@ -11,7 +11,8 @@ extension Checkup {
     /// shared with other origins, tells the notifiers nothing).
     /// - Throws: `CheckupError` only when neither the store nor the spool could take the round.
     static func storeSpooling(_ results: [CheckResult], in storage: any SpoolingStorage, summaries: StatusSummaries?,
-                              abstain: String, log: LogSink) async throws -> RoundVerdicts {
+                              abstain: String, excluding held: @Sendable () async -> Set<String> = { [] },
+                              log: LogSink) async throws -> RoundVerdicts {
         let spool = storage.spool
         if spool.isEmpty {
             do {
@@ -20,7 +21,7 @@ extension Checkup {
                 try enqueue(results, abstain: abstain, in: spool, log: log, because: "\(error)")
                 return waiting(spool)
             }
-            let round = await updateSummaries(summaries, with: results, abstain: abstain, log: log)
+            let round = await updateSummaries(summaries, with: results, abstain: abstain, excluding: await held(), log: log)
             spool.remember(shared: round.isShared)
             return round
         }

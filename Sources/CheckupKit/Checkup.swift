@@ -44,6 +44,9 @@ public struct Checkup: Sendable {
     /// The longest one round's notifications may take, every notifier together: what is not
     /// sent by then is tried again next round. Storing never waits for it.
     public var notifyTimeout: Duration = .seconds(15)
+    /// The config's planned maintenance (`maintenance`): its endpoints show "under maintenance"
+    /// instead of down, and their alerts are held back, while a window is on.
+    public var maintenance: [MaintenancePlan] = []
     /// The interval of `checkAndStoreEvery`, which this node tells the others; zero otherwise.
     var interval: Duration = .zero
     /// Every value `checkup.json` took from the environment (`${VAR}`): secrets, which a trace hides.
@@ -180,11 +183,13 @@ public struct Checkup: Sendable {
             for i in results.indices where results[i].notice.isEmpty { results[i].notice = "not voting: this node's canary \(abstain)" }
         }
         try Task.checkCancellation()
-        let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)")
+        let hold = MaintenanceHold()
+        let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)", hold: hold)
+        await publishMaintenanceIfChanged(at: CheckResult.now())
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }
-        return (results, RoundNotice(results: round.isShared ? round.alerting : results, fallbackSender: round.firstVoter))
+        return (results, RoundNotice(results: round.isShared ? round.alerting : results, fallbackSender: round.firstVoter, held: hold.titles))
     }
 
     /// Stores one round of results as a new check file and, when the storage keeps status
@@ -199,7 +204,8 @@ public struct Checkup: Sendable {
 
     /// Stores `results` and returns the round's verdicts (none with one origin).
     @discardableResult
-    private func store(_ results: [CheckResult], in storage: any Storage, abstain: String = "") async throws -> RoundVerdicts {
+    private func store(_ results: [CheckResult], in storage: any Storage, abstain: String = "",
+                       hold: MaintenanceHold? = nil) async throws -> RoundVerdicts {
         let origin = resolvedOrigin
         let results = results.map { result in
             var stamped = result
@@ -210,20 +216,32 @@ public struct Checkup: Sendable {
         // is being stopped meanwhile: an unstructured task does not inherit the cancellation (a
         // cancelled PUT may have landed, and its summary update must not be lost).
         let summaries = self.summaries, log = self.log
+        // Results under maintenance are stored but left out of the summaries: out of uptime. The
+        // windows are read once the round is in the store (a store that is down is not asked
+        // again), and kept in `hold` for the round's notifications.
+        let hold = hold ?? MaintenanceHold(), now = CheckResult.now(), checkup = self
+        let held: @Sendable () async -> Set<String> = {
+            let titles = summaries == nil ? [] : await checkup.maintenanceTitles(at: now)
+            hold.titles = titles
+            return titles
+        }
+        hold.titles = maintenanceTitles(configuredAt: now)  // until the store is reached
         return try await Task { () async throws -> RoundVerdicts in
             if let remote = storage as? any SpoolingStorage {
-                return try await Self.storeSpooling(results, in: remote, summaries: summaries, abstain: abstain, log: log)
+                return try await Self.storeSpooling(results, in: remote, summaries: summaries, abstain: abstain, excluding: held, log: log)
             }
             try await storage.store(results)
-            return await Self.updateSummaries(summaries, with: results, abstain: abstain, log: log)
+            return await Self.updateSummaries(summaries, with: results, abstain: abstain, excluding: await held(), log: log)
         }.value
     }
 
     /// Adds a stored round to the summaries and logs the verdicts that changed; a failure is
     /// logged (the check file is the record) and gives no verdicts.
+    /// Results whose title (lowercased) is in `held` are left out (under maintenance).
     static func updateSummaries(_ summaries: StatusSummaries?, with results: [CheckResult], abstain: String,
-                                catchingUp: Bool = false, log: LogSink) async -> RoundVerdicts {
+                                catchingUp: Bool = false, excluding held: Set<String> = [], log: LogSink) async -> RoundVerdicts {
         guard let summaries else { return RoundVerdicts() }
+        let results = held.isEmpty ? results : results.filter { !held.contains($0.title.lowercased()) }
         do {
             let round = try await summaries.update(with: results, abstain: abstain, catchingUp: catchingUp)
             for verdict in round.changed {

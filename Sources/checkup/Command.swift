@@ -17,6 +17,10 @@ enum Command {
     case serve(listen: String, statuspage: String?)
     /// Write a copy of the page in `statuspage` (nil: found) to `out`, reading the store at `url`.
     case statuspage(out: String, url: String?, statuspage: String?)
+    /// Open, update, resolve or list the store's incidents.
+    case incident(IncidentCommand)
+    /// Add, cancel or list planned maintenance windows.
+    case maintenance(MaintenanceCommand)
     /// Rebuild the status page's summaries from the check files.
     case summarize
     /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists);
@@ -50,6 +54,10 @@ private struct Flag: Hashable, Sendable {
     static let format = Flag(name: "format", short: "-o", takesValue: true)
     static let output = Flag(name: "output", short: nil, takesValue: true)
     static let help = Flag(name: "help", short: "-h", takesValue: false)
+    static let impact = Flag(name: "impact", short: nil, takesValue: true)
+    static let status = Flag(name: "status", short: nil, takesValue: true)
+    static let from = Flag(name: "from", short: nil, takesValue: true)
+    static let until = Flag(name: "until", short: nil, takesValue: true)
     static let listen = Flag(name: "listen", short: nil, takesValue: true)
     static let out = Flag(name: "out", short: "-o", takesValue: true)
     static let statuspage = Flag(name: "statuspage", short: nil, takesValue: true)
@@ -63,7 +71,7 @@ private struct Flag: Hashable, Sendable {
 
     // The flag `spelling` (such as `--out` or `-o`) names, if any.
     static func spelled(_ spelling: String) -> Flag? {
-        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard, fail, message, heartbeat]
+        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard, fail, message, heartbeat, impact, status, from, until]
         return all.first { "--" + $0.name == spelling || $0.short == spelling }
     }
 }
@@ -119,6 +127,14 @@ struct Invocation {
                              wrongCount: Syntax.takesNone("statuspage")) { _, flags throws(CheckupError) in
             guard let out = flags[.out], !out.isEmpty else { throw CheckupError(.usage, "statuspage needs --out DIR") }
             return .statuspage(out: out, url: flags[.url], statuspage: flags[.statuspage])
+        },
+        "incident": Syntax(flags: [.about, .impact, .status], arguments: 1...3,
+                           wrongCount: { _ in "incident needs open, update ID, resolve ID or list" }) { arguments, flags throws(CheckupError) in
+            .incident(try IncidentCommand(arguments, about: flags[.about], impact: flags[.impact], status: flags[.status]))
+        },
+        "maintenance": Syntax(flags: [.about, .from, .until], arguments: 1...2,
+                              wrongCount: { _ in "maintenance needs add, cancel ID or list" }) { arguments, flags throws(CheckupError) in
+            .maintenance(try MaintenanceCommand(arguments, about: flags[.about], from: flags[.from], until: flags[.until]))
         },
         "summarize": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("summarize")) { _, _ in .summarize },
         "provision": Syntax(flags: [.heartbeat], arguments: 0...1,

@@ -15,6 +15,8 @@ extension Invocation {
         case .message(let about, let text): try await message(about: about, text: text)
         case .serve(let listen, let page): try await serve(listen: listen, page: page)
         case .statuspage(let out, let url, let page): try statuspage(out: out, url: url, page: page)
+        case .incident(let command): try await incident(command)
+        case .maintenance(let command): try await maintenance(command)
         case .summarize: try await summarize()
         case .provision(let provider, let heartbeat): try await provision(provider, heartbeat: heartbeat)
         case .push(let name, let failed, let message): try await push(name, failed: failed, message: message)

@@ -15,7 +15,8 @@ enum Completion {
     /// Flags whose value is a file (`f`) or a directory (`d`), for the shells to complete.
     private static let valueKinds = ["--config": "f", "-c": "f", "--statuspage": "d", "--out": "d", "-o": "d",
                                      "--listen": "", "--url": "", "--about": "", "-a": "", "--output": "f", "--format": "",
-                                     "--message": "", "-m": ""]
+                                     "--message": "", "-m": "",
+                                     "--impact": "", "--status": "", "--from": "", "--until": ""]
 
     /// The script for `shell` (one of `shells`).
     static func script(for shell: String) -> String {

@@ -4,7 +4,7 @@ import Foundation
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup push NAME [--fail] [--message TEXT] | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] [--heartbeat] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup push NAME [--fail] [--message TEXT] | checkup incident open|update|resolve|list | checkup maintenance add|cancel|list | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] [--heartbeat] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
@@ -12,6 +12,8 @@ enum Help {
         "every": "Usage: checkup every INTERVAL [-c FILE] [--shard I/N]",
         "message": "Usage: checkup message --about=TITLE TEXT [-c FILE]",
         "push": "Usage: checkup push NAME [--fail] [--message TEXT] [-c FILE]",
+        "incident": "Usage: checkup incident open --about=TITLE[,TITLE...] [--impact=minor|major|critical] TEXT | incident update ID --status=identified|monitoring TEXT | incident resolve ID TEXT | incident list [-c FILE]",
+        "maintenance": "Usage: checkup maintenance add --about=TITLE[,TITLE...] --from=TIME --until=TIME TEXT | maintenance cancel ID | maintenance list [-c FILE]",
         "serve": "Usage: checkup serve [--listen ADDR] [--statuspage DIR] [-c FILE]",
         "provision": "Usage: checkup provision [s3] [--heartbeat] [-c FILE]",
         "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
@@ -23,7 +25,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["check", "every", "message", "push", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "push", "incident", "maintenance", "serve", "statuspage", "summarize", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -122,6 +124,43 @@ enum Help {
 
             Example:
               backup.sh && checkup push nightly-backup || checkup push nightly-backup --fail -m "backup.sh failed"
+            """
+        case "incident":
+            return """
+            Tell the status page's visitors about an incident: open it, post updates while it is
+            worked on, and resolve it. Each step is a new object in the store (incidents/), never an
+            edit, so several people and nodes may post at once. The page shows open incidents at the
+            top with their timeline, and the past ones by month.
+
+            \(usage("incident"))
+
+            --about, -a TITLES  the checkers' titles the incident is about, separated by commas
+                                (compared without regard to case)
+            --impact IMPACT     minor (the default), major or critical
+            --status STATUS     identified or monitoring (an opened incident is investigating)
+
+            Example:
+              checkup incident open --about=Website,API --impact=major "Errors on checkout"
+              checkup incident update 20261202-7f3a --status=identified "A bad deploy; rolling back"
+              checkup incident resolve 20261202-7f3a "Rolled back; all is well"
+            """
+        case "maintenance":
+            return """
+            Plan maintenance: while a window is on, the endpoints it is about show "under
+            maintenance" on the page instead of down, and their alerts are held back (a state that
+            still holds when the window ends is told then). The page lists the windows in progress
+            and to come. Each window, and its cancellation, is a new object in the store
+            (maintenance/). Recurring windows go in the config's "maintenance" list.
+
+            \(usage("maintenance"))
+
+            --about, -a TITLES  the checkers' titles the window is about, separated by commas
+            --from TIME         when it starts, RFC 3339 (2026-12-06T02:00:00Z)
+            --until TIME        when it ends, RFC 3339
+
+            Example:
+              checkup maintenance add --about=Database --from=2026-12-06T02:00:00Z --until=2026-12-06T03:00:00Z "Upgrading to 17"
+              checkup maintenance cancel 20261202-7f3a
             """
         case "serve":
             return """
@@ -248,6 +287,8 @@ enum Help {
               every INTERVAL    check and store once now, then every INTERVAL
               message           post a message about an endpoint to the status page
               push NAME         store a heartbeat for a job's heartbeat checker
+              incident          open, update, resolve or list the status page's incidents
+              maintenance       add, cancel or list planned maintenance windows
               serve             serve the status page and the fs storage's check files
               statuspage        write a ready-to-host copy of the status page
               summarize         rebuild the status page's summaries from the check files

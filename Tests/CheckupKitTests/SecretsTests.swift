@@ -35,6 +35,12 @@ import Testing
         #expect(try await run(["--store"]).status == 0)
         #expect(try await run(["message", "--about=Up", "Deploying"]).status == 0)
         #expect(try await run(["summarize"]).status == 0)
+        // Incidents, maintenance and their feeds are built from titles and texts only.
+        let opened = try await run(["incident", "open", "--about=Up,Down", "--impact=major", "Errors"])
+        #expect(opened.status == 0)
+        #expect(try await run(["incident", "resolve", String(opened.stdout.suffix(14).prefix(13)), "Fixed"]).status == 0)
+        let soon = RFC3339.format(CheckResult.now() + 3_600_000_000_000), later = RFC3339.format(CheckResult.now() + 7_200_000_000_000)
+        #expect(try await run(["maintenance", "add", "--about=Down", "--from=\(soon)", "--until=\(later)", "Patching"]).status == 0)
         #expect(try await run(["statuspage", "--out", "site", "--statuspage", page]).status == 0)
         // Errors quote the file's text, never the value put in.
         try config.replacingOccurrences(of: "\"http://me:", with: "\"htp://me:").write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
@@ -51,6 +57,8 @@ import Testing
         #expect(artefacts.keys.contains("site/js/config.js") && artefacts.keys.contains("checks/summaries/node-1.latest.json"))
         #expect(artefacts.keys.contains { $0.hasPrefix("checks/.checkup-notifier-state") })
         #expect(artefacts.keys.contains { $0.hasSuffix("-check.json") })
+        #expect(Set(PublicFileKey.all.keys.map { "checks/" + $0 }).isSubset(of: artefacts.keys))
+        #expect(artefacts.keys.contains("checks/summaries/_incidents.json") && artefacts.keys.contains("checks/summaries/_maintenance.json"))
         for (index, text) in outputs.enumerated() { artefacts["output \(index)"] = text }
         for (name, text) in artefacts {
             for (variable, value) in Self.secrets {

@@ -100,8 +100,9 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
 
         let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
         expectHistory(phone, width: 390)
-        // Three requests whatever the history: the manifest and one summary per node.
-        #expect(phone.json["requests"] == .int(3))
+        // Five requests whatever the history: the manifest, the incidents, the maintenance
+        // windows and one summary per node.
+        #expect(phone.json["requests"] == .int(5))
         let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
         expectHistory(desktop, width: 1440)
         #expect(desktop.endpoint("Web")?["days"] == .int(90))

@@ -7,7 +7,7 @@
   var u = checkup.util, fmt = checkup.fmt, settings = checkup.settings, state = checkup.state, bar = checkup.bar;
   var $ = u.$, el = u.el, setText = u.setText, setAttr = u.setAttr, setClass = u.setClass, plural = u.plural;
   var DAY = u.DAY, RANK = u.RANK, uptime = checkup.model.uptime;
-  var HUMAN = { healthy: 'Operational', degraded: 'Degraded performance', down: 'Outage', unknown: 'No recent data' };
+  var HUMAN = { healthy: 'Operational', degraded: 'Degraded performance', down: 'Outage', unknown: 'No recent data', maintenance: 'Under maintenance' };
   var WINDOWS = [['24h', '24 hours', DAY], ['7d', '7 days', 7 * DAY], ['30d', '30 days', 30 * DAY], ['90d', '90 days', 90 * DAY]];
   var NONE_YET = 'No endpoints have been checked yet.';
   var mqOpen = window.matchMedia('(min-width: 900px)');

@@ -3,7 +3,7 @@
 'use strict';
 (function (checkup) {
   var cfg = checkup.config || {};
-  var TEXT = { healthy: 'System Nominal', degraded: 'Sub-Optimal', down: 'Outage', unknown: 'Status Unknown' };
+  var TEXT = { healthy: 'System Nominal', degraded: 'Sub-Optimal', down: 'Outage', unknown: 'Status Unknown', maintenance: 'Under Maintenance' };
 
   function storageOf(s) {
     var type = String(s.type || '').toLowerCase(), url = s.url;

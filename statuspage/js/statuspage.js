@@ -15,16 +15,20 @@
 
   function render() {
     var now = Date.now();
+    checkup.maintenance.apply(state.model, now);
     checkup.render.overall();
     checkup.render.infobar();
     checkup.render.endpoints(now);
     checkup.timeline.render();
+    checkup.incidents.render();
+    checkup.maintenance.render(now);
     document.body.classList.toggle('is-loaded', !!state.model);
   }
 
   function refresh() {
     if (state.busy) return Promise.resolve();
     state.busy = true;
+    var incidents = Promise.all([checkup.incidents.load(), checkup.maintenance.load()]);
     return load().then(function (m) {
       m.at = Date.now();
       state.model = m;
@@ -33,7 +37,7 @@
     }, function (err) {
       state.lastError = err && err.message ? err.message : String(err);
       if (window.console) console.warn('checkup: could not load ' + state.lastError);
-    }).then(function () {
+    }).then(function () { return incidents; }).then(function () {
       state.busy = false;
       state.stats.loads++;
       try {

@@ -4,8 +4,9 @@
 (function (checkup) {
   var fmt = checkup.fmt;
   var MIN = 60e3, HOUR = 60 * MIN, DAY = 24 * HOUR;
-  var STATES = ['healthy', 'degraded', 'down', 'unknown'];
-  var RANK = { healthy: 0, unknown: 1, degraded: 2, down: 3 };
+  // maintenance: set by maintenance.js for an endpoint in a window that is on, never read from data.
+  var STATES = ['healthy', 'degraded', 'down', 'unknown', 'maintenance'];
+  var RANK = { healthy: 0, maintenance: 0.5, unknown: 1, degraded: 2, down: 3 };
 
   // ---- values ----
 
@@ -15,8 +16,8 @@
   function arr(v) { return Array.isArray(v) ? v : []; }
   // Only the four names (or their codes 0–3): a crafted "constructor" or "length" is unknown.
   function stateName(n) {
-    if (typeof n === 'string') return Object.prototype.hasOwnProperty.call(RANK, n) ? n : 'unknown';
-    return Number.isInteger(n) && n >= 0 && n < STATES.length ? STATES[n] : 'unknown';
+    if (typeof n === 'string') return Object.prototype.hasOwnProperty.call(RANK, n) && n !== 'maintenance' ? n : 'unknown';
+    return Number.isInteger(n) && n >= 0 && n < 4 ? STATES[n] : 'unknown';
   }
   function dayKey(ms) { return new Date(ms).toISOString().slice(0, 10); }
   function byTime(a, b) { return a.t - b.t; }

@@ -332,7 +332,8 @@ def main():
         # The page probes summaries/index.json first; a store without summaries answers 404 (or
         # S3's 403), which Chromium logs. That probe is expected: reported apart, not as an error.
         severe = [l["message"] for l in driver.get_log("browser") if l["level"] == "SEVERE"]
-        probe = [m for m in severe if "/summaries/index.json" in m and "Failed to load resource" in m
+        probe = [m for m in severe if ("/summaries/index.json" in m or "/summaries/_incidents.json" in m
+                                    or "/summaries/_maintenance.json" in m) and "Failed to load resource" in m
                  and ("404" in m or "403" in m)]
         result["errors"] = [m for m in severe if m not in probe]
         result["probe_errors"] = probe

@@ -171,6 +171,9 @@ extension StatusPageServer {
         case "jpg", "jpeg": "image/jpeg"
         case "txt": "text/plain; charset=utf-8"
         case "webmanifest": "application/manifest+json"
+        case "atom": "application/atom+xml; charset=utf-8"
+        case "rss": "application/rss+xml; charset=utf-8"
+        case "ics": "text/calendar; charset=utf-8"
         default: "application/octet-stream"
         }
     }

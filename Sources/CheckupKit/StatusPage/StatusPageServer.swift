@@ -83,6 +83,9 @@ public final class StatusPageServer: Sendable {
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, isSummary: isSummary, request: request)
         }
+        if let type = PublicFileKey.all[name] {  // the feeds: from the store, never the page folder
+            return publicFile(name, type: type, store: store, request: request)
+        }
         if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
             return response
         }
@@ -108,6 +111,8 @@ public final class StatusPageServer: Sendable {
         case .absent where name == StatusSummaries.manifestKey:
             // No summaries yet: an empty manifest (the page then reads the check files), not a 404.
             return emptyManifest
+        case .absent where emptyViews[name] != nil:
+            return emptyViews[name]  // no incident or window yet: none, not a 404 in the visitor's console
         case .absent, .refused:
             return .text(404, "Not found: \(name)")
         }
@@ -117,6 +122,11 @@ public final class StatusPageServer: Sendable {
 
     static let emptyManifest = Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
                                         body: .bytes([UInt8](StatusSummaries.manifestData([]))))
+
+    /// The page's incident and maintenance views of a store that has none yet.
+    static let emptyViews = [IncidentLog.pageKey: IncidentLog.pageData([]), MaintenanceLog.pageKey: MaintenanceLog.pageData([])].mapValues {
+        Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")], body: .bytes([UInt8]($0)))
+    }
 
     /// `index.json` or a check file read through a `StorageReader` (S3 and the like); the
     /// worker thread waits for the asynchronous read.
@@ -130,11 +140,27 @@ public final class StatusPageServer: Sendable {
         }
         switch outcome {
         case .success(nil):
-            return name == StatusSummaries.manifestKey ? emptyManifest : .text(404, "Not found: \(name)")
+            return name == StatusSummaries.manifestKey ? emptyManifest : emptyViews[name] ?? .text(404, "Not found: \(name)")
         case .success(let data?):
             return respond([UInt8](data), contentType: "application/json", lastModified: nil, request: request)
         case .failure(let error):
             return .text(502, "storage: \(error)")
+        }
+    }
+
+    /// A public file (`PublicFileKey`) of the store: an fs directory's as stored, another store's
+    /// through `PublicFileStorage`.
+    static func publicFile(_ name: String, type: String, store: Store, request: HTTPServer.Request) -> Response {
+        switch store {
+        case .directory(let directory):
+            guard case .found(let response) = file(name, in: directory, request: request) else { return .text(404, "Not found: \(name)") }
+            return response
+        case .reader(let reader):
+            switch waitFor({ try await (reader as? any PublicFileStorage)?.readPublicFile(name) }) {
+            case .success(let data?): return respond([UInt8](data), contentType: type, lastModified: nil, request: request)
+            case .success(nil): return .text(404, "Not found: \(name)")
+            case .failure(let error): return .text(502, "storage: \(error)")
+            }
         }
     }
 

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A storage that keeps files derived for the public (feeds, calendars, the Statuspage API) beside its check files,
+/// each replaced whole when it changes. They can always be written again from the status
+/// objects, so a plain replace is enough.
+public protocol PublicFileStorage: Sendable {
+    /// Replaces the file `key` (one of `PublicFileKey.all`) with `data`.
+    func writePublicFile(_ key: String, _ data: Data) async throws
+    /// The file `key`'s bytes, or nil when it does not exist.
+    func readPublicFile(_ key: String) async throws -> Data?
+}
+
+/// The public files there are, and their content types.
+public enum PublicFileKey {
+    /// Every public file's key and content type.
+    public static let all: [String: String] = [
+        "feeds/incidents.atom": "application/atom+xml; charset=utf-8",
+        "feeds/incidents.rss": "application/rss+xml; charset=utf-8",
+        "feeds/incidents.json": "application/feed+json",
+        "feeds/maintenance.ics": "text/calendar; charset=utf-8",
+        "api/v2/status.json": "application/json",
+        "api/v2/incidents.json": "application/json",
+        "api/v2/incidents/unresolved.json": "application/json",
+        "api/v2/scheduled-maintenances.json": "application/json",
+    ]
+
+    static func check(_ key: String) throws(CheckupError) {
+        guard all[key] != nil else { throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a public file") }
+    }
+}
+
+extension FileSystemStorage: PublicFileStorage {
+    public func writePublicFile(_ key: String, _ data: Data) async throws {
+        try PublicFileKey.check(key)
+        let folder = AtomicFile.folder(of: path(key))
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CheckupError(.storage, "creating directory \(folder): \((error as NSError).localizedDescription)")
+        }
+        try AtomicFile.replace(path(key), with: data)
+    }
+
+    public func readPublicFile(_ key: String) async throws -> Data? {
+        try PublicFileKey.check(key)
+        return FileManager.default.contents(atPath: path(key))
+    }
+}
+
+extension S3Storage: PublicFileStorage {
+    public func writePublicFile(_ key: String, _ data: Data) async throws {
+        try PublicFileKey.check(key)
+        try await client().putObject(key, body: [UInt8](data), contentType: PublicFileKey.all[key] ?? "application/octet-stream")
+    }
+
+    public func readPublicFile(_ key: String) async throws -> Data? {
+        try PublicFileKey.check(key)
+        return try await client().getObjectTagged(key).map { Data($0.body) }
+    }
+}
