@@ -20,13 +20,7 @@ extension FileSystemStorage: CheckerStore {
 
     public func writeCheckerObject(_ key: String, _ data: Data) async throws {
         try CheckerObjectKey.check(key)
-        let folder = AtomicFile.folder(of: path(key))
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CheckupError(.storage, "creating directory \(folder): \((error as NSError).localizedDescription)")
-        }
-        try AtomicFile.replace(path(key), with: data)
+        try replaceFile(key, with: data)
     }
 }
 
@@ -43,5 +37,18 @@ extension S3Storage: CheckerStore {
     public func writeCheckerObject(_ key: String, _ data: Data) async throws {
         try CheckerObjectKey.check(key)
         try await client().putObject(key, body: [UInt8](data))
+    }
+}
+
+extension FileSystemStorage {
+    /// Replaces the file at `key` (relative to the directory) whole, making its folders first.
+    func replaceFile(_ key: String, with data: Data) throws(CheckupError) {
+        let folder = AtomicFile.folder(of: path(key))
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CheckupError(.storage, "creating directory \(folder): \((error as NSError).localizedDescription)")
+        }
+        try AtomicFile.replace(path(key), with: data)
     }
 }

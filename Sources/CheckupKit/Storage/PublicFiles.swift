@@ -32,13 +32,7 @@ public enum PublicFileKey {
 extension FileSystemStorage: PublicFileStorage {
     public func writePublicFile(_ key: String, _ data: Data) async throws {
         try PublicFileKey.check(key)
-        let folder = AtomicFile.folder(of: path(key))
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CheckupError(.storage, "creating directory \(folder): \((error as NSError).localizedDescription)")
-        }
-        try AtomicFile.replace(path(key), with: data)
+        try replaceFile(key, with: data)
     }
 
     public func readPublicFile(_ key: String) async throws -> Data? {
