@@ -246,11 +246,11 @@ extension StatusSummary.Point {
 }
 
 extension StatusSummary.Point {
-    /// `points` (in time order) with the runs of one `bucket` (milliseconds, a minute by default)
-    /// and one state before `cutoff` (Unix milliseconds) folded into one point each: the run's
-    /// last time, its count, and the median of its RTTs (weighted by count) and phases. Counts
-    /// stay exact; a bucket holds as many points as state changes.
-    static func compacted(_ points: [Self], before cutoff: Int64, bucket: Int64 = 60_000) -> [Self] {
+    /// `points` (in time order) with the runs of one minute and one state before `cutoff` (Unix
+    /// milliseconds) folded into one point each: the run's last time, its count, and the median
+    /// of its RTTs (weighted by count) and phases. Counts stay exact; a minute holds as many
+    /// points as state changes.
+    static func compacted(_ points: [Self], before cutoff: Int64) -> [Self] {
         let old = points.partitioningIndex { $0.time >= cutoff }
         guard old > 1 else { return points }
         var out: [Self] = []
@@ -267,7 +267,7 @@ extension StatusSummary.Point {
             run = []
         }
         for point in points[..<old] {
-            if let first = run.first, first.state != point.state || first.time / bucket != point.time / bucket { flush() }
+            if let first = run.first, first.state != point.state || first.time / 60_000 != point.time / 60_000 { flush() }
             run.append(point)
         }
         flush()
