@@ -43,7 +43,7 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
     // 2026-11-25T12:00:00Z
     let noon: Int64 = 1_795_608_000_000
 
-    @Test func dayRollupsHaveExactCountsMedianAndNearestRankP95() throws {
+    @Test func dayRollupsHaveExactCountsAndExtremesAndQuantilesWithinAHistogramBin() throws {
         let start = noon - 12 * 3_600_000  // midnight
         var results: [CheckResult] = []
         for i in 0..<20 { results.append(summaryResult("Web", at: start + Int64(i) * 60_000, rtt: Int64(i + 1) * 10)) }
@@ -56,10 +56,11 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         let d = days[0]
         #expect(d.key == "2026-11-25")
         #expect((d.count, d.healthy, d.degraded, d.down, d.unknown) == (22, 20, 1, 1, 0))
-        // Not-down RTTs: 10…200 ms and 300 ms (21 values); median the 11th, p95 the 20th.
+        // Not-down RTTs: 10…200 ms and 300 ms (21 values); median the 11th, p95 the 20th, each
+        // within 1/128 (the histogram's bin), the extremes exact.
         #expect(d.min == 10_000_000 && d.max == 300_000_000)
-        #expect(d.median == 110_000_000)
-        #expect(d.p95 == 200_000_000)
+        #expect(abs(d.median - 110_000_000) <= 110_000_000 / 128)
+        #expect(abs(d.p95 - 200_000_000) <= 200_000_000 / 128)
         // Events: first result (healthy), down, degraded.
         #expect(web.events.map(\.state) == [.healthy, .down, .degraded])
         #expect(web.events[1].reason == "response status 503 Service Unavailable")
@@ -101,7 +102,7 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(text.contains(#""endpoints":[{"title":"API","endpoint":"https://api.example.test/","threshold":"#))
         let top = try #require(try JSONValue.parse(data).objectValue)
         let api = try #require(top["endpoints"]?.arrayValue?.first?.objectValue)
-        #expect(Set(api.keys) == ["title", "endpoint", "threshold", "last", "recent", "days", "events"])
+        #expect(Set(api.keys) == ["title", "endpoint", "threshold", "last", "recent", "days", "open", "events"])
         #expect(api["title"] == .string("API"))
         #expect(api["recent"]?.arrayValue?.first?.arrayValue?.count == 7)
         #expect(api["days"]?.arrayValue?.first?.arrayValue?.count == 10)

@@ -27,6 +27,13 @@ extension StatusSummary {
                             .int(Int64(d.down)), .int(Int64(d.unknown)), int(d.min), int(d.median), int(d.p95), int(d.max)]
                            + (d.flaky > 0 ? [.int(Int64(d.flaky))] : []))
                 }))
+                // The open days' tallies, for the next writer: their rows are in `days` already.
+                if !e.open.isEmpty {
+                    o.append("open", .array(e.open.map { t in
+                        .array([.string(t.key)] + [t.count, t.healthy, t.degraded, t.down, t.unknown, t.flaky].map { .int(Int64($0)) }
+                               + [int(t.min), int(t.max), .array(t.rtts.sortedPairs.flatMap { [.int(Int64($0.bin)), .int(Int64($0.count))] })])
+                    }))
+                }
                 o.append("events", .array(e.events.map { .array([int($0.time), .int(Int64($0.state.code)), .string($0.reason)]) }))
                 if !e.votes.isEmpty {
                     o.append("votes", .array(e.votes.map {
@@ -124,8 +131,13 @@ extension StatusSummary {
                                           tls: try optionalInt(row[5], q), firstByte: try optionalInt(row[6], q),
                                           count: Int(count), flaky: Int(flaky)))
                 }
-                // Days still covered by `recent` are recomputed from it; the rest were rolled up.
-                let live = Set(e.recent.map { Day.key($0.time) })
+                if o["open"] != nil && o["open"] != .null {
+                    e.open = try Self.tallies(o["open"], p + ".open", rows: rows, int: int, string: string, fail: fail)
+                } else {
+                    // Written before the tallies: the days still covered by `recent` are tallied from it.
+                    for point in e.recent { e.tally(point) }
+                }
+                let live = Set(e.open.map(\.key))
                 for (j, row) in try rows(o["days"], p + ".days", width: 10).enumerated() {
                     let q = "\(p).days[\(j)]"
                     let key = try string(row[0], q)
@@ -156,6 +168,47 @@ extension StatusSummary {
             messages.append(Message(time: try int(row[0], q), title: try string(row[1], q),
                                     endpoint: try string(row[2], q), text: try string(row[3], q)))
         }
+    }
+}
+
+extension StatusSummary {
+    /// Reads the `open` tallies (see `jsonData()`), checking that the counts add up.
+    fileprivate static func tallies(
+        _ v: JSONValue?, _ path: String,
+        rows: (JSONValue?, String, Int) throws(CheckupError) -> [[JSONValue]],
+        int: (JSONValue?, String) throws(CheckupError) -> Int64,
+        string: (JSONValue?, String) throws(CheckupError) -> String,
+        fail: (String) -> CheckupError
+    ) throws(CheckupError) -> [DayTally] {
+        var out: [DayTally] = []
+        for (j, row) in try rows(v, path, 10).enumerated() {
+            let q = "\(path)[\(j)]"
+            var t = DayTally(key: try string(row[0], q))
+            var n: [Int] = []
+            for k in 1...6 {
+                let value = try int(row[k], "\(q)[\(k)]")
+                guard value >= 0 && value <= 1_000_000_000 else { throw fail("\(q)[\(k)]: \(value) is not a count of results") }
+                n.append(Int(value))
+            }
+            (t.count, t.healthy, t.degraded, t.down, t.unknown, t.flaky) = (n[0], n[1], n[2], n[3], n[4], n[5])
+            guard t.count == t.healthy + t.degraded + t.down + t.unknown, t.flaky <= t.count else {
+                throw fail("\(q): the counts by state do not add up to \(t.count)")
+            }
+            (t.min, t.max) = (try int(row[7], "\(q)[7]"), try int(row[8], "\(q)[8]"))
+            guard let flat = row[9].arrayValue, flat.count % 2 == 0 else { throw fail("\(q)[9]: expected pairs of bin and count") }
+            var pairs: [(bin: Int, count: Int)] = []
+            for i in stride(from: 0, to: flat.count, by: 2) {
+                let bin = try int(flat[i], "\(q)[9]"), count = try int(flat[i + 1], "\(q)[9]")
+                guard bin >= 0 && bin < 1 << 20 && count > 0 && count <= 1_000_000_000 else { throw fail("\(q)[9]: bin \(bin) × \(count) is out of range") }
+                pairs.append((Int(bin), Int(count)))
+            }
+            guard let rtts = RTTHistogram(pairs: pairs), rtts.count == t.count - t.down else {
+                throw fail("\(q)[9]: the histogram does not hold the \(t.count - t.down) results that were not down")
+            }
+            t.rtts = rtts
+            out.append(t)
+        }
+        return out.sorted { $0.key < $1.key }
     }
 }
 

@@ -3,11 +3,13 @@ import Foundation
 /// One node's precomputed view of its results, which the status page reads instead of every
 /// check file (`summaries/<origin>.json`, format version 1, described in the README).
 ///
-/// Per endpoint it keeps the newest result, every result since the start of yesterday (UTC) at
-/// full resolution, a daily rollup for the last 100 days, and the state changes; beside that the
-/// messages. Times of day are Unix milliseconds, durations nanoseconds. Feeding results in time
-/// order through `add(_:now:)` gives exactly the summary `init(origin:rebuildingFrom:now:)` builds
-/// from the same results at once, so check files stay the source of truth.
+/// Per endpoint it keeps the newest result, the last 24 hours of results (one point each for ten
+/// minutes, then folded per minute, and per quarter hour beyond an hour), a daily rollup for the
+/// last 100 days, and the state changes; beside that the messages. So its size is bounded
+/// however often a node checks and however long it runs. Times of day are Unix milliseconds,
+/// durations nanoseconds. Feeding results in time order through `add(_:now:)` gives exactly the
+/// summary `init(origin:rebuildingFrom:now:)` builds from the same results at once, so check
+/// files stay the source of truth.
 public struct StatusSummary: Sendable, Equatable {
     /// The version of the format written and read.
     public static let formatVersion = 1
@@ -44,18 +46,20 @@ public struct StatusSummary: Sendable, Equatable {
         public var threshold: Int64 = 0
         /// The newest result.
         public var last: Point?
-        /// Every result since the start of yesterday (UTC), oldest first.
+        /// The last 24 hours of results, oldest first, older ones folded (`compacted`).
         public var recent: [Point] = []
-        /// Rollups of finished days older than yesterday, oldest first (today's and yesterday's
-        /// are computed from `recent` when written: see `days`).
+        /// Rollups of finished days older than yesterday, oldest first.
         var frozen: [Day] = []
+        /// The running tallies of today and yesterday (and of any older day a late result fell
+        /// in, until the next prune rolls it up), oldest first.
+        var open: [DayTally] = []
         /// State changes, oldest first.
         public var events: [Event] = []
         /// For a verdict: the votes its newest point was decided from.
         public var votes: [Vote] = []
 
-        /// Every day's rollup, oldest first: the frozen days, then those still in `recent`.
-        public var days: [Day] { Day.merged(frozen, Day.rollups(recent)) }
+        /// Every day's rollup, oldest first: the frozen days, then the open ones.
+        public var days: [Day] { Day.merged(frozen, open.map(\.day)) }
     }
 
     /// One result: when, its state and its median round-trip time, with the phase times.
@@ -78,6 +82,10 @@ public struct StatusSummary: Sendable, Equatable {
 
     /// Results newer than this (10 minutes) are kept one point each; older ones are folded per minute.
     public static let rawWindowMs: Int64 = 600_000
+    /// Results older than this (an hour) are folded per quarter hour.
+    public static let minuteWindowMs: Int64 = 3_600_000
+    /// Results older than this (a day) leave `recent`; the day rollups keep them.
+    public static let recentWindowMs: Int64 = 86_400_000
 
     /// One UTC day's rollup. RTT figures are over the results that were not down; all 0 when none.
     public struct Day: Sendable, Equatable {
@@ -181,23 +189,28 @@ public struct StatusSummary: Sendable, Equatable {
     }
 
     private static func prune(_ endpoints: inout [Endpoint], nowMS: Int64) {
-        let keepRecent = Day.startOfYesterday(nowMS)
+        let keepRecentDay = Day.key(Day.startOfYesterday(nowMS))
         let oldest = nowMS - Int64(Self.retentionDays) * 86_400_000
         let oldestDay = Day.key(oldest)
         for i in endpoints.indices {
             var e = endpoints[i]
-            let cut = e.recent.partitioningIndex { $0.time >= keepRecent }
-            if cut > 0 {
-                e.frozen = Day.merged(e.frozen, Day.rollups(e.recent[..<cut]))
-                e.recent.removeFirst(cut)
+            let finished = e.open.partitioningIndex { $0.key >= keepRecentDay }
+            if finished > 0 {
+                e.frozen = Day.merged(e.frozen, e.open[..<finished].map(\.day))
+                e.open.removeFirst(finished)
             }
-            e.recent = Point.compacted(e.recent, before: nowMS - rawWindowMs)
+            // Cut-offs on whole buckets, so each bucket is folded once, from all its points.
+            func floor(_ ms: Int64, _ bucket: Int64) -> Int64 { ms >= 0 ? ms / bucket * bucket : (ms - bucket + 1) / bucket * bucket }
+            e.recent = Point.compacted(e.recent, before: floor(nowMS - rawWindowMs, 60_000), bucket: 60_000)
+            e.recent = Point.compacted(e.recent, before: floor(nowMS - minuteWindowMs, 900_000), bucket: 900_000)
+            let gone = e.recent.partitioningIndex { $0.time >= floor(nowMS - recentWindowMs, 900_000) }
+            if gone > 0 { e.recent.removeFirst(gone) }
             e.frozen.removeAll { $0.key < oldestDay }
             e.events.removeAll { $0.time < oldest }
             if e.events.count > Self.maxEvents { e.events.removeFirst(e.events.count - Self.maxEvents) }
             endpoints[i] = e
         }
-        endpoints.removeAll { $0.recent.isEmpty && $0.frozen.isEmpty && $0.events.isEmpty }
+        endpoints.removeAll { $0.recent.isEmpty && $0.frozen.isEmpty && $0.open.isEmpty && $0.events.isEmpty }
         endpoints.sort { ($0.title, $0.endpoint) < ($1.title, $1.endpoint) }
     }
 
@@ -209,6 +222,7 @@ public struct StatusSummary: Sendable, Equatable {
 extension StatusSummary.Endpoint {
     mutating func add(_ result: CheckResult) {
         let point = StatusSummary.Point(result)
+        tally(point)
         // A result older than the newest one (a late writer) is filed in order but changes no state.
         if let last, point.time < last.time {
             let at = recent.partitioningIndex { $0.time > point.time }
@@ -246,11 +260,11 @@ extension StatusSummary.Point {
 }
 
 extension StatusSummary.Point {
-    /// `points` (in time order) with the runs of one minute and one state before `cutoff` (Unix
-    /// milliseconds) folded into one point each: the run's last time, its count, and the median
-    /// of its RTTs (weighted by count) and phases. Counts stay exact; a minute holds as many
-    /// points as state changes.
-    static func compacted(_ points: [Self], before cutoff: Int64) -> [Self] {
+    /// `points` (in time order) with the runs of one `bucket` (milliseconds) and one state before
+    /// `cutoff` (Unix milliseconds) folded into one point each: the run's last time, its count,
+    /// and the median of its RTTs (weighted by count) and phases. Counts stay exact; a bucket
+    /// holds as many points as state changes.
+    static func compacted(_ points: [Self], before cutoff: Int64, bucket: Int64) -> [Self] {
         let old = points.partitioningIndex { $0.time >= cutoff }
         guard old > 1 else { return points }
         var out: [Self] = []
@@ -267,96 +281,11 @@ extension StatusSummary.Point {
             run = []
         }
         for point in points[..<old] {
-            if let first = run.first, first.state != point.state || first.time / 60_000 != point.time / 60_000 { flush() }
+            if let first = run.first, first.state != point.state || first.time / bucket != point.time / bucket { flush() }
             run.append(point)
         }
         flush()
         return out + points[old...]
-    }
-}
-
-extension StatusSummary.Day {
-    /// The exact rollup of one day's results (a folded point counts for each of its results).
-    init(key: String, points: [StatusSummary.Point]) {
-        self.key = key
-        var rtts: [Int64] = []
-        for point in points {
-            let n = Swift.max(1, point.count)
-            count += n
-            switch point.state {
-            case .healthy: healthy += n
-            case .degraded: degraded += n
-            case .down: down += n
-            case .unknown: unknown += n
-            }
-            flaky += point.flaky
-            if point.state != .down { rtts.append(contentsOf: repeatElement(point.rtt, count: n)) }
-        }
-        guard !rtts.isEmpty else { return }
-        rtts.sort()
-        min = rtts[0]
-        max = rtts[rtts.count - 1]
-        median = Quantile.median(ofSorted: rtts) ?? 0
-        p95 = Quantile.nearestRank(95, ofSorted: rtts) ?? 0
-    }
-
-    /// The rollups of the days `points` fall in, oldest first.
-    static func rollups(_ points: some Sequence<StatusSummary.Point>) -> [Self] {
-        var byDay: [String: [StatusSummary.Point]] = [:]
-        for point in points { byDay[key(point.time), default: []].append(point) }
-        return byDay.keys.sorted().map { Self(key: $0, points: byDay[$0]!) }  // keys come from byDay
-    }
-
-    /// Two sorted lists of rollups as one; the same day in both (a result that arrived after its
-    /// day was rolled up) adds the counts, and the RTT figures combine weighted by count.
-    static func merged(_ a: [Self], _ b: [Self]) -> [Self] {
-        guard !b.isEmpty else { return a }
-        guard !a.isEmpty else { return b }
-        var byKey: [String: Self] = [:]
-        for day in a + b {
-            guard let seen = byKey[day.key] else { byKey[day.key] = day; continue }
-            byKey[day.key] = seen.combined(with: day)
-        }
-        return byKey.keys.sorted().map { byKey[$0]! }  // keys come from byKey
-    }
-
-    func combined(with other: Self) -> Self {
-        var out = self
-        out.count += other.count
-        out.healthy += other.healthy
-        out.degraded += other.degraded
-        out.down += other.down
-        out.unknown += other.unknown
-        out.flaky += other.flaky
-        let w1 = Int64(count - down), w2 = Int64(other.count - other.down)
-        if w2 > 0 {
-            if w1 == 0 {
-                (out.min, out.median, out.p95, out.max) = (other.min, other.median, other.p95, other.max)
-            } else {
-                out.min = Swift.min(min, other.min)
-                out.max = Swift.max(max, other.max)
-                out.median = (median * w1 + other.median * w2) / (w1 + w2)
-                out.p95 = (p95 * w1 + other.p95 * w2) / (w1 + w2)
-            }
-        }
-        return out
-    }
-
-    /// The UTC day of a time in Unix milliseconds, as `YYYY-MM-DD`.
-    static func key(_ ms: Int64) -> String {
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let year = Int(parts.tm_year) + 1900, month = Int(parts.tm_mon) + 1, day = Int(parts.tm_mday)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))"
-    }
-
-    /// Midnight (UTC) at the start of the day before the one `ms` falls in.
-    static func startOfYesterday(_ ms: Int64) -> Int64 {
-        let day: Int64 = 86_400_000
-        let today = ms >= 0 ? ms / day * day : ((ms - day + 1) / day) * day
-        return today - day
     }
 }
 
