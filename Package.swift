@@ -49,6 +49,13 @@ let package = Package(
             dependencies: ["CheckupKit"],
             swiftSettings: strict
         ),
+        // `Benchmarks/summary.py`'s measure of a summary's size and update cost.
+        .executableTarget(
+            name: "checkup-summary-bench",
+            dependencies: ["CheckupKit"],
+            path: "Benchmarks/SummaryBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CheckupKitTests",
             dependencies: ["CheckupKit"],

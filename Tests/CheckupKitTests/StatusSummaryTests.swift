@@ -97,6 +97,11 @@ func historyResults(days: Int, end: Int64) -> [[CheckResult]] {
         #expect(back.endpoints.map(\.recent) == summary.endpoints.map(\.recent))
         #expect(back.endpoints.map(\.events) == summary.endpoints.map(\.events))
         #expect(back == summary)
+        // Written byte by byte with Go's escaping, and read the fast way or the lenient way, the
+        // same summary.
+        #expect(String(decoding: data, as: UTF8.self).contains(#""Deploy \u003cb\u003e"#))
+        #expect(try StatusSummary(leniently: data, name: "x") == summary)
+        #expect(StatusSummary.decodeTypical(data) == summary)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.hasPrefix(#"{"version":1,"origin":"node-a","updated":"#))
         #expect(text.contains(#""endpoints":[{"title":"API","endpoint":"https://api.example.test/","threshold":"#))
