@@ -2,7 +2,7 @@
 // for a node that has checked N endpoints every minute for 100 days. Built by SwiftPM as
 // `checkup-summary-bench`; run through `python3 Benchmarks/summary.py`, which prints the table.
 //
-//     checkup-summary-bench ENDPOINTS [ROUNDS]     # prints one JSON object
+//     checkup-summary-bench ENDPOINTS [ROUNDS [FILE]]   # prints one JSON object; writes the summary to FILE
 import CheckupKit
 import Foundation
 
@@ -84,5 +84,6 @@ let report: [String: Any] = [
     "update_in_memory_ms": median(inMemory) * 1000, "update_one_shot_ms": median(oneShot) * 1000,
     "parse_ms": median(parse) * 1000, "encode_ms": median(encode) * 1000,
 ]
+if CommandLine.arguments.count > 3 { try data.write(to: URL(fileURLWithPath: CommandLine.arguments[3])) }
 let out = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
 FileHandle.standardOutput.write(out + Data("\n".utf8))

@@ -58,4 +58,7 @@ static inline ssize_t clinux_sendfile(int out_fd, int in_fd, off_t *offset, size
 /// mallopt(M_ARENA_MAX, n): at most n malloc arenas for the whole process.
 static inline void clinux_limit_malloc_arenas(int n) { mallopt(M_ARENA_MAX, n); }
 
+/// malloc_trim(0): gives the pages of freed memory back to the system, also inside the heap.
+static inline void clinux_trim_malloc(void) { malloc_trim(0); }
+
 #endif

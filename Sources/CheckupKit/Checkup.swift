@@ -291,6 +291,7 @@ public struct Checkup: Sendable {
                 } catch {
                     checkup.log.write("\(error)")
                 }
+                releaseFreedMemory()
                 next = Self.nextTick(after: next, now: clock.now, interval: interval)
                 do { try await clock.sleep(until: next, tolerance: nil) } catch { break }
             }

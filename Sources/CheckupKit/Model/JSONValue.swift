@@ -263,7 +263,12 @@ enum JSONValue: Sendable, Equatable {
             out.append(0x30 + UInt8(v % 10))
             v /= 10
         }
-        out[start...].reverse()
+        var low = start, high = out.count - 1  // in place: reversing the slice `out[start...]` copies it
+        while low < high {
+            out.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
     }
 
     var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }

@@ -61,6 +61,7 @@ extension StatusSummary.Day {
     static func merged(_ a: [Self], _ b: [Self]) -> [Self] {
         guard !b.isEmpty else { return a }
         guard !a.isEmpty else { return b }
+        if a.last!.key < b.first!.key { return a + b }  // the usual case: open days after the frozen ones
         var byKey: [String: Self] = [:]
         for day in a + b {
             guard let seen = byKey[day.key] else { byKey[day.key] = day; continue }

@@ -221,7 +221,8 @@ private struct RowWriter {
             raw(",\"recent\":")
             rows(e.recent) { w, p in
                 w.int(p.time); w.comma(); w.int(p.state.code); w.comma(); w.int(p.rtt)
-                for phase in [p.lookup, p.connect, p.tls, p.firstByte] { w.comma(); w.optional(phase) }
+                w.comma(); w.optional(p.lookup); w.comma(); w.optional(p.connect)
+                w.comma(); w.optional(p.tls); w.comma(); w.optional(p.firstByte)
                 if p.flaky > 0 {
                     w.comma(); w.int(p.count); w.comma(); w.int(p.flaky)
                 } else if p.count > 1 {
@@ -231,8 +232,9 @@ private struct RowWriter {
             raw(",\"days\":")
             rows(e.days) { w, d in
                 w.string(d.key)
-                for n in [d.count, d.healthy, d.degraded, d.down, d.unknown] { w.comma(); w.int(n) }
-                for v in [d.min, d.median, d.p95, d.max] { w.comma(); w.int(v) }
+                w.comma(); w.int(d.count); w.comma(); w.int(d.healthy); w.comma(); w.int(d.degraded)
+                w.comma(); w.int(d.down); w.comma(); w.int(d.unknown)
+                w.comma(); w.int(d.min); w.comma(); w.int(d.median); w.comma(); w.int(d.p95); w.comma(); w.int(d.max)
                 if d.flaky > 0 { w.comma(); w.int(d.flaky) }
             }
             // The open days' tallies, for the next writer: their rows are in `days` already.

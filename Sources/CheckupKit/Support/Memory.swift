@@ -7,3 +7,10 @@ internal import CLinux
 public func limitMallocArenas(to count: Int) {
     clinux_limit_malloc_arenas(Int32(clamping: count))
 }
+
+/// Gives the pages of memory freed since the last call back to the system (glibc's
+/// `malloc_trim`). `checkup every` calls it after each round: a round allocates and frees its
+/// results, transfers and the summary's JSON, and glibc would otherwise keep the peak's pages.
+func releaseFreedMemory() {
+    clinux_trim_malloc()
+}
