@@ -41,4 +41,21 @@ import Testing
         #expect(stored.messages.map(\.text) == ["from elsewhere"])
         #expect(stored.endpoints.first?.recent.reduce(0) { $0 + $1.count } == 3)
     }
+
+    @Test func aHitNeedsTheSameBytesAndTakesTheSummaryOut() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let storage = FileSystemStorage(directory: dir + "/checks")
+        let node = StatusSummaries(storage: storage, origin: "cached3")
+        try await node.update(with: [summaryResult("API", at: day + 60_000)], now: (day + 60_000) * 1_000_000 + 1)
+        let key = StatusSummaries.key(for: "cached3")
+        let stored = try #require(try await storage.readSummaryObject(key)).data
+        // One byte changed, the length the same: not the bytes this process wrote.
+        var changed = stored
+        let at = try #require(changed.firstIndex(of: UInt8(ascii: "A")))
+        changed[at] = UInt8(ascii: "B")
+        #expect(SummaryCache.shared.take(key, changed) == nil)
+        #expect(SummaryCache.shared.take(key, stored) == (try StatusSummary(jsonData: stored, name: key)))
+        #expect(SummaryCache.shared.take(key, stored) == nil)  // taken: the next update parses it
+    }
 }

@@ -75,7 +75,7 @@ public struct StatusSummaries: Sendable {
         let origin = self.origin, location = self.location, verdicts = decided
         let changed = try await modify(key) { data throws(CheckupError) -> (Data, [CheckResult]) in
             var summary = StatusSummary(origin: origin)
-            if let data, let known = SummaryCache.shared.summary(key, data) {
+            if let data, let known = SummaryCache.shared.take(key, data) {
                 summary = known  // what this process wrote last round, not parsed again
             } else if let data {
                 do throws(CheckupError) {

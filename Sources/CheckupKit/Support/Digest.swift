@@ -4,7 +4,7 @@ import Foundation
 /// Message digests and HMAC through OpenSSL's libcrypto (`EVP_Digest`, `HMAC`), and hex.
 enum Digest {
     /// The `EVP_Digest` of `bytes` with `algorithm` (`EVP_sha256()`, `EVP_md5()`).
-    static func digest(_ bytes: [UInt8], _ algorithm: OpaquePointer?) -> [UInt8] {
+    static func digest(_ bytes: some ContiguousBytes, _ algorithm: OpaquePointer?) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         bytes.withUnsafeBytes { b in
@@ -16,6 +16,9 @@ enum Digest {
     }
 
     static func sha256(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha256()) }
+
+    /// The SHA-256 of `data`, read in place.
+    static func sha256(_ data: Data) -> [UInt8] { digest(data, EVP_sha256()) }
 
     static func md5(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_md5()) }
 
