@@ -111,13 +111,13 @@ public struct HTTPChecker: Checker, Equatable {
     /// The host of a URL, IPv6 literals without brackets (a split of the text, not a URL parse:
     /// it runs for every checker of a config).
     static func host(of url: String) -> String {
-        let authority = Substring(URLRedaction.Parts(url).hostAndPort)
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return "" }
+        let authority = Substring(URLRedaction.Parts(url).hostAndPort), bytes = authority.utf8
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return "" }
             return String(authority[authority.index(after: authority.startIndex)..<close])
         }
-        if let colon = authority.lastIndex(of: ":"), authority[authority.index(after: colon)...].allSatisfy(\.isASCII),
-           authority[authority.index(after: colon)...].allSatisfy(\.isNumber) {
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")),
+           bytes[bytes.index(after: colon)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             return String(authority[..<colon])
         }
         return String(authority)

@@ -15,6 +15,10 @@ enum URLRedaction {
     static func publicForm(_ url: String, secrets: [String] = []) -> String {
         let parts = Parts(url)
         let hidden = secrets.filter { !$0.isEmpty }
+        if hidden.isEmpty {  // nothing to redact: the parts as they are, without the user-info
+            return parts.scheme + parts.hostAndPort + parts.path + (parts.query.map { "?" + $0 } ?? "")
+                + (parts.fragment.map { "#" + $0 } ?? "")
+        }
         func redacted(_ piece: Substring) -> Substring {
             hidden.contains { piece.contains($0) } ? Substring(marker) : piece
         }
@@ -49,12 +53,15 @@ enum URLRedaction {
         var hadUserInfo = false
 
         init(_ url: String) {
+            // Searches over the UTF-8 bytes (each delimiter is ASCII, so its index is a character
+            // boundary): `firstIndex(of: Character)` breaks graphemes, which costs per checker.
+            func first(_ byte: Character, in text: Substring) -> Substring.Index? { text.utf8.firstIndex(of: byte.asciiValue!) }
             var rest = Substring(url)
-            if let hash = rest.firstIndex(of: "#") {
+            if let hash = first("#", in: rest) {
                 fragment = String(rest[rest.index(after: hash)...])
                 rest = rest[..<hash]
             }
-            if let mark = rest.firstIndex(of: "?") {
+            if let mark = first("?", in: rest) {
                 query = String(rest[rest.index(after: mark)...])
                 rest = rest[..<mark]
             }
@@ -62,9 +69,9 @@ enum URLRedaction {
                 scheme = String(rest[..<separator])
                 rest = rest[separator...]
             }
-            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            let authorityEnd = first("/", in: rest) ?? rest.endIndex
             var authority = rest[..<authorityEnd]
-            if !scheme.isEmpty, let at = authority.lastIndex(of: "@") {
+            if !scheme.isEmpty, let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
                 authority = authority[authority.index(after: at)...]
                 hadUserInfo = true
             }
