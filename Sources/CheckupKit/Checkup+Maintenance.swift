@@ -9,6 +9,7 @@ extension Checkup {
         guard let store = storage as? any StatusObjectStorage & SummaryStorage else { return nil }
         var log = MaintenanceLog(storage: store, plans: maintenance)
         log.pageURL = configOptions.statusPageURL
+        log.components = componentSettings
         return log
     }
 
