@@ -24,12 +24,18 @@ extension Checkup {
     }
 
     /// Rewrites the Statuspage API files when a round changed a component's state (one read of
-    /// each origin's latest round and of the components file when nothing changed); a failure
-    /// is logged.
+    /// each origin's latest round and of the components file when nothing changed), and the
+    /// badges whose figures changed, from this node's summary; a failure is logged.
     func publishComponentsIfChanged(at time: Int64) async {
-        guard summaries != nil, let store = storage as? any StatusObjectStorage & SummaryStorage, store is any PublicFileStorage else { return }
+        guard let summaries, let store = storage as? any StatusObjectStorage & SummaryStorage, store is any PublicFileStorage else { return }
         do {
-            try await StatusAPIFiles.publishIfComponentsChanged(store, pageURL: configOptions.statusPageURL, settings: componentSettings, at: time)
+            let key = StatusSummaries.key(for: summaries.origin)
+            var summary: StatusSummary?
+            if let (data, _) = try await store.readSummaryObject(key) {
+                summary = try SummaryCache.shared.summary(key, data) ?? StatusSummary(jsonData: data, name: key)
+            }
+            try await StatusAPIFiles.publishIfComponentsChanged(store, pageURL: configOptions.statusPageURL, settings: componentSettings,
+                                                                badgesFrom: summary, at: time)
         } catch {
             log.write("ERROR publishing the status API: \(error)")
         }

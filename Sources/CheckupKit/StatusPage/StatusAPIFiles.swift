@@ -45,13 +45,17 @@ public enum StatusAPIFiles {
     /// components file written before (or a component came or went), and returns whether it
     /// did. Reads the manifest, every origin's latest round, the maintenance view and the
     /// components file; the incident view only when something changed.
+    /// With `badgesFrom`, also writes the badges (`StatusBadges`) of the components from that
+    /// summary (the writing node's).
     @discardableResult
     public static func publishIfComponentsChanged(_ storage: any StatusObjectStorage & SummaryStorage, pageURL: String,
-                                                  settings: ComponentSettings, at time: Int64) async throws -> Bool {
+                                                  settings: ComponentSettings, badgesFrom summary: StatusSummary? = nil,
+                                                  at time: Int64) async throws -> Bool {
         guard let files = storage as? any PublicFileStorage else { return false }
         let rounds = try await latestRounds(storage)
         let windows = try await MaintenanceLog(storage: storage).publishedWindows()
         let components = StatusComponents.derive(from: rounds, windows: windows, settings: settings, at: time.floorMilliseconds)
+        if let summary { try await StatusBadges.publish(components, summary: summary, to: files, at: time.floorMilliseconds) }
         let previous = try await files.readPublicFile(componentsKey)
         guard states(components) != states(previous) else { return false }
         let cutoff = time - Int64(IncidentLog.historyDays) * 86_400_000_000_000

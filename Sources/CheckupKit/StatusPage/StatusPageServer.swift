@@ -83,7 +83,7 @@ public final class StatusPageServer: Sendable {
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, isSummary: isSummary, request: request)
         }
-        if let type = PublicFileKey.all[name] {  // the feeds: from the store, never the page folder
+        if let type = PublicFileKey.contentType(name) {  // the feeds, the API, the badges: from the store, never the page folder
             return publicFile(name, type: type, store: store, request: request)
         }
         if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
