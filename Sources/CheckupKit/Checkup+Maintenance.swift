@@ -27,6 +27,14 @@ extension Checkup {
         return windows
     }
 
+    /// Every window of the summaries' days before `time`: the stored ones (cancelled ones
+    /// left out) and the config's, for `checkup summarize` to leave their results out again.
+    public func pastMaintenance(at time: Int64) async throws -> [MaintenanceWindow] {
+        let start = time - Int64(StatusSummary.retentionDays + 1) * 86_400_000_000_000
+        let stored = try await maintenanceLog?.stored() ?? []
+        return stored.filter { $0.cancelled == nil } + maintenance.flatMap { $0.windows(overlapping: start, time) }
+    }
+
     /// The titles (lowercased) of the checkers under maintenance at `time`.
     func maintenanceTitles(at time: Int64) async -> Set<String> {
         Set(await activeMaintenance(at: time).flatMap { $0.about.map { $0.lowercased() } })
