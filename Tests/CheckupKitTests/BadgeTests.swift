@@ -104,4 +104,26 @@ import Testing
         #expect(page.errors.isEmpty, "\(page.errors)")
         withExtendedLifetime(serve) {}
     }
+
+    @Test func thePageListsTheGroupsWithTheirWorstState() async throws {
+        let checkers = #"[{"type":"http","endpoint_name":"Web","endpoint_url":"\#(peerURL("/"))","group":"Shop <img src=x onerror=\"window.pwned=1\">"},{"type":"tcp","endpoint_name":"DB","endpoint_url":"127.0.0.1:1","group":"Shop <img src=x onerror=\"window.pwned=1\">"},{"type":"http","endpoint_name":"Docs","endpoint_url":"\#(peerURL("/"))","group":"Docs"}]"#
+        let dir = try makeProject(checkers: checkers)
+        defer { removeDirectory(dir) }
+        #expect(try await offPool { try runCLI(["--store"], in: dir) }.status == 0)
+        let serve = try ServeProcess(in: dir)
+        let js = """
+            ({ shown: !document.getElementById('groups-section').hidden,
+               groups: Array.from(document.querySelectorAll('#groups-list .group')).map((g) => [g.querySelector('.group-name').textContent,
+                 g.querySelector('.group-status').textContent, g.querySelector('.group-members').textContent, g.className]),
+               markup: document.querySelectorAll('#groups-list img').length })
+            """
+        let page = try await viewPage(serve.base + "/", width: 390, extra: ["--eval", js])
+        let seen = try #require(page.json["eval"]?.objectValue)
+        #expect(seen["shown"] == .bool(true) && seen["markup"] == .int(0))
+        #expect(seen["groups"] == .array([.array(["Shop <img src=x onerror=\"window.pwned=1\">", "Major outage", "Web, DB", "group group-major-outage"].map(JSONValue.string)),
+                                          .array(["Docs", "Operational", "Docs", "group group-operational"].map(JSONValue.string))]))
+        #expect(page.json["pwned"] == .bool(false) && page.errors.isEmpty, "\(page.errors)")
+        if case .int(let scroll)? = page.json["scroll_width"] { #expect(scroll <= 390, "horizontal overflow") }
+        withExtendedLifetime(serve) {}
+    }
 }

@@ -59,6 +59,7 @@ import Testing
         #expect(artefacts.keys.contains { $0.hasSuffix("-check.json") })
         #expect(Set(PublicFileKey.all.keys.map { "checks/" + $0 }).isSubset(of: artefacts.keys))
         #expect(artefacts.keys.contains("checks/summaries/_incidents.json") && artefacts.keys.contains("checks/summaries/_maintenance.json"))
+        #expect(artefacts.keys.contains("checks/badges/up.svg") && artefacts.keys.contains("checks/badges/down.json"))  // the badges too
         for (index, text) in outputs.enumerated() { artefacts["output \(index)"] = text }
         for (name, text) in artefacts {
             for (variable, value) in Self.secrets {
