@@ -211,6 +211,8 @@ enum Help {
             this node's and holds every result, and the other nodes' summaries are removed so that
             nothing is counted twice; they start anew with their next round. Use it after
             switching from the original checkup (to show the history), or to repair summaries.
+            Results taken during a maintenance window for their checker are left out, as the
+            rounds leave them out.
             """
         case "report":
             return """

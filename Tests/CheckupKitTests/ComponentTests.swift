@@ -142,4 +142,22 @@ import Testing
         #expect(summary.status == 200 && summary.body.contains(#""indicator":"critical""#), "\(summary.body)")
         withExtendedLifetime(serve) {}
     }
+
+    @Test func onS3TheRoundWritesTheAPIAndTheBadgesAsObjects() async throws {
+        let bucket = try await s3Peer.bucket()
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let config = #"{"checkers":[{"type":"tcp","endpoint_name":"DB","endpoint_url":"127.0.0.1:1","group":"Data"}],"storage":{"type":"s3","access_key_id":"\#(s3Peer.accessKeyID)","secret_access_key":"\#(s3Peer.secretAccessKey)","bucket":"\#(bucket.bucket)","endpoint":"\#(s3Peer.endpoint)"}}"#
+        try config.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
+        let stored = try await offPool { try runCLI(["--store"], in: dir) }
+        #expect(stored.status == 0 && stored.stderr.isEmpty, "\(stored.stderr)")
+        let serve = try ServeProcess(in: dir)
+        let components = try await httpGet(serve.base + "/api/v2/components.json")
+        #expect(components.status == 200 && components.body.contains(#""name":"Data","status":"major_outage""#), "\(components.body)")
+        let badge = try await httpGet(serve.base + "/badges/group-data.svg")
+        #expect(badge.status == 200 && badge.body.contains("<title>Data: major outage · 0.00%</title>"), "\(badge.body)")
+        let shields = try await httpGet(serve.base + "/badges/db.json")
+        #expect(shields.status == 200 && shields.body.contains(#""color":"red""#))
+        withExtendedLifetime(serve) {}
+    }
 }
