@@ -32,7 +32,8 @@ extension Checkup {
             let key = StatusSummaries.key(for: summaries.origin)
             var summary: StatusSummary?
             if let (data, _) = try await store.readSummaryObject(key) {
-                summary = try SummaryCache.shared.summary(key, data) ?? StatusSummary(jsonData: data, name: key)
+                // An unreadable summary (its update logged that) leaves the badges as they are.
+                summary = SummaryCache.shared.summary(key, data) ?? (try? StatusSummary(jsonData: data, name: key))
             }
             try await StatusAPIFiles.publishIfComponentsChanged(store, pageURL: configOptions.statusPageURL, settings: componentSettings,
                                                                 badgesFrom: summary, at: time)
