@@ -91,6 +91,9 @@ import Testing
         #expect(group["components"] == .array(components.dropLast().map { $0["id"] ?? .null }))
         #expect(components.dropLast().allSatisfy { $0["group_id"] == group["id"] })
         #expect(components.first?["updated_at"] == .string("2026-11-10T09:00:00Z"))
+        // An incident's components name their group too.
+        let incident = try #require((try file("incidents.json"))["incidents"]?.arrayValue?.first?.objectValue)
+        #expect(incident["components"]?.arrayValue?.first?.objectValue?["group_id"] == group["id"])
 
         // A round that changes nothing writes nothing; one that changes a state rewrites the
         // files, and only the changed component's updated_at moves.

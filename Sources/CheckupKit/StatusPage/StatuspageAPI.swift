@@ -112,8 +112,14 @@ struct StatuspageAPI {
     func component(_ title: String, status: String) -> JSONValue {
         .object(JSONObject([("id", .string(Self.componentID(title))), ("name", .string(title)), ("status", .string(status)),
                             ("created_at", .null), ("updated_at", time(updatedAt)), ("position", .int(0)), ("description", .null),
-                            ("showcase", .bool(false)), ("start_date", .null), ("group_id", .null), ("page_id", .string(Self.pageID)),
+                            ("showcase", .bool(false)), ("start_date", .null), ("group_id", groupID(of: title)), ("page_id", .string(Self.pageID)),
                             ("group", .bool(false)), ("only_show_if_degraded", .bool(false))]))
+    }
+
+    /// The id of the group the checker titled `title` is in, as the derived components say; null for none.
+    func groupID(of title: String) -> JSONValue {
+        guard let group = components.first(where: { !$0.isGroup && $0.name == title && !$0.group.isEmpty })?.group else { return .null }
+        return .string(StatusComponent.id(group, isGroup: true))
     }
 
     /// A component's id: the hex of its title's UTF-8 SHA-256, first 12 digits (stable, and
