@@ -88,10 +88,15 @@ public enum StatusComponents {
         }
         let position = Dictionary(settings.titles.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let titles = endpointsByTitle.keys.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
+        // Each round's entries by title and endpoint, so deciding is one look-up per round.
+        let indexed = rounds.map { round in
+            (round, Dictionary(round.results.map { ($0.title + "\n" + $0.endpoint, $0) }, uniquingKeysWith: { _, last in last }))
+        }
+        let voting = indexed.filter { pair in voters.contains { $0.origin == pair.0.origin } }.sorted { $0.0.origin < $1.0.origin }
         var components: [StatusComponent] = titles.map { title in
             let state: ComponentState = maintained.contains(title.lowercased()) ? .underMaintenance
                 : .worst((endpointsByTitle[title] ?? []).map {
-                    endpointState(title: title, endpoint: $0, voters: voters, rounds: rounds, settings: settings, at: nowMS)
+                    endpointState(title: title, endpoint: $0, voters: voting, rounds: indexed, settings: settings, at: nowMS)
                 })
             return StatusComponent(name: title, group: settings.groups[title] ?? "", state: state)
         }
@@ -105,16 +110,17 @@ public enum StatusComponents {
     }
 
     /// One endpoint's state by the verdict rule (`Verdict.decide`) over the fresh voters.
-    static func endpointState(title: String, endpoint: String, voters: [LatestRound], rounds: [LatestRound],
-                              settings: ComponentSettings, at nowMS: Int64) -> ComponentState {
-        let votes = voters.compactMap { round -> Vote? in
-            guard let e = round.results.first(where: { $0.title == title && $0.endpoint == endpoint }), e.state != .unknown,
-                  nowMS - e.time <= round.freshWindow(staleAfter: settings.staleAfter) else { return nil }
+    static func endpointState(title: String, endpoint: String, voters: [(LatestRound, [String: LatestRound.Entry])],
+                              rounds: [(LatestRound, [String: LatestRound.Entry])], settings: ComponentSettings,
+                              at nowMS: Int64) -> ComponentState {
+        let key = title + "\n" + endpoint
+        let votes = voters.compactMap { round, entries -> Vote? in
+            guard let e = entries[key], e.state != .unknown, nowMS - e.time <= round.freshWindow(staleAfter: settings.staleAfter) else { return nil }
             return Vote(origin: round.origin, state: e.state, rtt: e.rtt, time: e.time, reason: e.reason, flaky: e.flaky)
         }
         let quorum = settings.quorums[title] ?? settings.quorum
         guard !votes.isEmpty else {
-            let newest = rounds.compactMap { $0.results.first { $0.title == title && $0.endpoint == endpoint } }.max { $0.time < $1.time }
+            let newest = rounds.compactMap { $0.1[key] }.max { $0.time < $1.time }
             return newest.map { state($0.state, someAddressesDown: CheckResult.saysSomeAddressesDown($0.reason)) } ?? .operational
         }
         if Verdict.isPartialOutage(votes, quorum: quorum) { return .partialOutage }
