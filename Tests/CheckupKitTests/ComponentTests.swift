@@ -114,6 +114,27 @@ import Testing
         #expect((try file("summary.json"))["incidents"]?.arrayValue?.count == 1)  // read back from the page's view
     }
 
+    @Test func theSummaryListsCurrentMaintenanceAndTheIndicatorSaysMaintenance() throws {
+        let t = now * 1_000_000, hour: Int64 = 3_600_000_000_000
+        let windows = [MaintenanceWindow(id: "20261110-0001", about: ["DB"], from: t - hour, until: t + hour, text: "on", created: t - 2 * hour),
+                       MaintenanceWindow(id: "20261110-0002", about: ["DB"], from: t - 3 * hour, until: t - 2 * hour, text: "done", created: t - 4 * hour),
+                       MaintenanceWindow(id: "20261110-0003", about: ["DB"], from: t + hour, until: t + 2 * hour, text: "soon", created: t - hour)]
+        var api = StatuspageAPI(incidents: [], windows: windows, pageURL: "", time: t)
+        api.components = [StatusComponent(name: "Web", state: .operational), StatusComponent(name: "DB", state: .underMaintenance)]
+        func object(_ key: String) throws -> JSONObject {
+            let data = try #require(api.files[key])
+            return try #require(try JSONValue.parse(data).objectValue)
+        }
+        let summary = try object("api/v2/summary.json")
+        #expect(summary["status"]?.objectValue?["indicator"] == .string("maintenance"))
+        #expect(summary["status"]?.objectValue?["description"] == .string("Service Under Maintenance"))
+        let current = summary["scheduled_maintenances"]?.arrayValue?.compactMap { $0.objectValue?["status"]?.stringValue }
+        #expect(current == ["in_progress", "scheduled"])  // the completed one only in scheduled-maintenances.json
+        #expect(try object("api/v2/scheduled-maintenances.json")["scheduled_maintenances"]?.arrayValue?.count == 3)
+        api.components[0].state = .degradedPerformance
+        #expect(try object("api/v2/status.json")["status"]?.objectValue?["indicator"] == .string("minor"))
+    }
+
     @Test func theGroupKeyRoundTripsAndBadGroupsAreNamed() throws {
         let json = #"{"checkers":[{"type":"http","endpoint_name":"Web","endpoint_url":"https://w.test/","group":"Front \u003cend\u003e \u0026 \"co\""},{"type":"tcp","endpoint_name":"DB","endpoint_url":"db.test:5432"}],"timestamp":"0001-01-01T00:00:00Z"}"#
         let checkup = try Checkup(configData: Data(json.utf8))

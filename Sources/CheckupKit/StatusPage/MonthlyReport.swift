@@ -19,7 +19,9 @@ public struct MonthlyReport: Sendable, Equatable {
 
     /// One endpoint's month.
     public struct Row: Sendable, Equatable {
+        /// The checker's title.
         public var title: String
+        /// What it checked.
         public var endpoint: String
         /// Results in the month, by state, and how many were flaky.
         public var results = 0, healthy = 0, degraded = 0, down = 0, unknown = 0, flaky = 0
