@@ -28,6 +28,8 @@ extension Checkup {
     /// badges whose figures changed, from this node's summary; a failure is logged.
     func publishComponentsIfChanged(at time: Int64) async {
         guard let summaries, let store = storage as? any StatusObjectStorage & SummaryStorage, store is any PublicFileStorage else { return }
+        // A round that waits in the spool found the store down: it is not asked again this round.
+        if let remote = storage as? any SpoolingStorage, !remote.spool.isEmpty { return }
         do {
             let key = StatusSummaries.key(for: summaries.origin)
             var summary: StatusSummary?
