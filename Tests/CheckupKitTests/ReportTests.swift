@@ -81,6 +81,10 @@ import Testing
         #expect(report.text(.csv) == "title,endpoint,uptime_percent,results,healthy,degraded,down,unknown,flaky,downtime_seconds,longest_outage_seconds,incidents\r\n"
             + "API,https://api.example.test/,100.00,3,3,0,0,0,0,0,0,\r\n"
             + "Web,https://web.example.test/,91.89,148,135,1,12,0,1,6600,3600,20261030-0002 20261110-0001\r\n")
+        var odd = report
+        odd.rows[0].title = "A, \"b\"\u{1B}[2J\nc"
+        #expect(odd.text(.csv).contains("\r\n\"A, \"\"b\"\"[2Jc\",https://api.example.test/,"))
+        #expect(odd.text(.md).contains("| A, \"b\"[2Jc (https://api.example.test/) |"))
         let json = try #require(try JSONValue.parse(Data(report.text(.json).utf8)).objectValue)
         let web = try #require(json["endpoints"]?.arrayValue?.last?.objectValue)
         #expect(json["month"] == .string("2026-11") && web["uptime_percent"] == .string("91.89") && web["downtime_ms"] == .int(6_600_000))

@@ -142,10 +142,12 @@ extension MonthlyReport {
         return out
     }
 
-    /// RFC 4180 CSV with a header; durations in whole seconds, rounded down.
+    /// RFC 4180 CSV with a header (CRLF line ends); durations in whole seconds, rounded down.
     var csv: String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        // Control characters are dropped (a report is printed to terminals); then RFC 4180 quoting.
+        func field(_ raw: String) -> String {
+            let s = String(String.UnicodeScalarView(raw.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+            return s.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var out = "title,endpoint,uptime_percent,results,healthy,degraded,down,unknown,flaky,downtime_seconds,longest_outage_seconds,incidents\r\n"
         for r in rows {
