@@ -100,6 +100,11 @@ import Testing
         let later = t + 60_000_000_000
         try await summaries.update(with: [up, down].map { var r = $0; r.timestamp = later; return r }, now: later)
         #expect(try await StatusAPIFiles.publishIfComponentsChanged(storage, pageURL: "", settings: settings, at: later) == false)
+        var moved = settings
+        moved.groups["API"] = "Backend"  // a new group: written, though no state changed
+        #expect(try await StatusAPIFiles.publishIfComponentsChanged(storage, pageURL: "", settings: moved, at: later))
+        #expect(try await StatusAPIFiles.publishIfComponentsChanged(storage, pageURL: "", settings: settings, at: later))
+        #expect(try await StatusAPIFiles.publishIfComponentsChanged(storage, pageURL: "", settings: settings, at: later) == false)
         var fixed = up
         fixed.title = "API"
         fixed.endpoint = "e:API"

@@ -41,8 +41,8 @@ public enum StatusAPIFiles {
         for (key, data) in api.files.sorted(by: { $0.key < $1.key }) { try await files.writePublicFile(key, data) }
     }
 
-    /// After a stored round: rewrites the API files when a component's state differs from the
-    /// components file written before (or a component came or went), and returns whether it
+    /// After a stored round: rewrites the API files when a component's state or group differs
+    /// from the components file written before (or a component came or went), and returns whether it
     /// did. Reads the manifest, every origin's latest round, the maintenance view and the
     /// components file; the incident view only when something changed.
     /// With `badgesFrom`, also writes the badges (`StatusBadges`) of the components from that
@@ -65,15 +65,17 @@ public enum StatusAPIFiles {
         return true
     }
 
-    /// Each component's id and state, in order.
-    static func states(_ components: [StatusComponent]) -> [String] { components.map { $0.id + " " + $0.state.rawValue } }
+    /// Each component's id, state and group's id, in order: what a round compares.
+    static func states(_ components: [StatusComponent]) -> [String] {
+        components.map { $0.id + " " + $0.state.rawValue + " " + ($0.group.isEmpty ? "" : StatusComponent.id($0.group, isGroup: true)) }
+    }
 
-    /// The ids and states of a components file; nil when there is none.
+    /// The ids, states and groups' ids of a components file; nil when there is none.
     static func states(_ data: Data?) -> [String]? {
         guard let data else { return nil }
         return ((try? JSONValue.parse(data))?.objectValue?["components"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue, let id = o["id"]?.stringValue, let state = o["status"]?.stringValue else { return nil }
-            return id + " " + state
+            return id + " " + state + " " + (o["group_id"]?.stringValue ?? "")
         }
     }
 }

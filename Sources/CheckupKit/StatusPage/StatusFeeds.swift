@@ -188,7 +188,7 @@ extension StatusFeeds {
         }
     }
 
-    static func viewTags(_ storage: any SummaryStorage) async throws -> [String?] {
+    private static func viewTags(_ storage: any SummaryStorage) async throws -> [String?] {
         [try await storage.readSummaryObject(IncidentLog.pageKey)?.tag, try await storage.readSummaryObject(MaintenanceLog.pageKey)?.tag]
     }
 }
