@@ -115,13 +115,17 @@ import Testing
             ({ shown: !document.getElementById('groups-section').hidden,
                groups: Array.from(document.querySelectorAll('#groups-list .group')).map((g) => [g.querySelector('.group-name').textContent,
                  g.querySelector('.group-status').textContent, g.querySelector('.group-members').textContent, g.className]),
-               markup: document.querySelectorAll('#groups-list img').length })
+               tags: Array.from(document.querySelectorAll('#endpoints .endpoint')).map((c) => [c.dataset.title,
+                 (c.querySelector('.group-tag') || {}).textContent || '']),
+               markup: document.querySelectorAll('#groups-list img, #endpoints .group-tag img').length })
             """
         let page = try await viewPage(serve.base + "/", width: 390, extra: ["--eval", js])
         let seen = try #require(page.json["eval"]?.objectValue)
         #expect(seen["shown"] == .bool(true) && seen["markup"] == .int(0))
         #expect(seen["groups"] == .array([.array(["Shop <img src=x onerror=\"window.pwned=1\">", "Major outage", "Web, DB", "group group-major-outage"].map(JSONValue.string)),
                                           .array(["Docs", "Operational", "Docs", "group group-operational"].map(JSONValue.string))]))
+        let shop = #"Group: Shop <img src=x onerror="window.pwned=1">"#
+        #expect(seen["tags"] == .array([["DB", shop], ["Docs", "Group: Docs"], ["Web", shop]].map { .array($0.map(JSONValue.string)) }))
         #expect(page.json["pwned"] == .bool(false) && page.errors.isEmpty, "\(page.errors)")
         if case .int(let scroll)? = page.json["scroll_width"] { #expect(scroll <= 390, "horizontal overflow") }
         withExtendedLifetime(serve) {}

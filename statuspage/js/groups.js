@@ -1,7 +1,7 @@
 // Groups of endpoints: api/v2/components.json (the Statuspage API file the nodes rewrite when a
 // component's state changes) read on every refresh. Each group is listed with the worst state
-// of its members, as the file gives it, and the members' names. Names are the operator's: set
-// as text only.
+// of its members, as the file gives it, and the members' names, and each endpoint's card names
+// its group. Names are the operator's: set as text only.
 'use strict';
 (function (checkup) {
   var u = checkup.util, state = checkup.state;
@@ -42,6 +42,15 @@
       return a;
     }));
     $('groups-section').hidden = !list.length;
+    // Each endpoint's card names its group (render.js made the cards).
+    var groupOf = {};
+    list.forEach(function (g) { g.members.forEach(function (m) { if (!groupOf[m]) groupOf[m] = g.name; }); });
+    document.querySelectorAll('#endpoints .endpoint').forEach(function (card) {
+      var name = groupOf[card.dataset.title], tag = card.querySelector('.group-tag');
+      if (!name) { if (tag) tag.remove(); return; }
+      if (!tag) tag = el('span', 'group-tag', null, card.querySelector('.endpoint-id'));
+      u.setText(tag, 'Group: ' + name);
+    });
   }
 
   checkup.groups = { load: load, render: render, parse: parse };
