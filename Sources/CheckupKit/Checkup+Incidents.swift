@@ -34,8 +34,15 @@ extension Checkup {
             let key = StatusSummaries.key(for: summaries.origin)
             var summary: StatusSummary?
             if let (data, _) = try await store.readSummaryObject(key) {
-                // An unreadable summary (its update logged that) leaves the badges as they are.
-                summary = SummaryCache.shared.summary(key, data) ?? (try? StatusSummary(jsonData: data, name: key))
+                // What this process just wrote is not parsed again (and goes back into the cache,
+                // this copy dropped before the next round changes it); an unreadable summary (its
+                // update logged that) leaves the badges as they are.
+                if let cached = SummaryCache.shared.take(key, data) {
+                    SummaryCache.shared.remember(key, data, cached)
+                    summary = cached
+                } else {
+                    summary = try? StatusSummary(jsonData: data, name: key)
+                }
             }
             try await StatusAPIFiles.publishIfComponentsChanged(store, pageURL: configOptions.statusPageURL, settings: componentSettings,
                                                                 badgesFrom: summary, at: time)
