@@ -79,6 +79,9 @@ extension Checkup {
         for (element, checker) in read where element.object["quorum"] != nil {
             quorums[checker.name] = try problems.step(nil) { () throws(CheckupError) in try element.nonNegativeInt("quorum") }
         }
+        for (element, checker) in read where element.object["group"] != nil {
+            groups[checker.name] = try problems.step(nil) { () throws(CheckupError) in try Self.group(element) }
+        }
         canary = try Self.checkerList(c, "canary", problems).map(\.checker)
 
         let stored = try problems.step(nil) { () throws(CheckupError) -> (key: String, storage: (any Storage)?)? in
@@ -255,6 +258,10 @@ extension Checkup {
             for (i, checker) in checkers.enumerated() {
                 if let q = quorums[checker.name], case .object(var o) = elements[i] {
                     o.append("quorum", .int(Int64(q)))
+                    elements[i] = .object(o)
+                }
+                if let g = groups[checker.name], case .object(var o) = elements[i] {
+                    o.append("group", .string(g))
                     elements[i] = .object(o)
                 }
             }

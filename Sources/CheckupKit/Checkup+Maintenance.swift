@@ -9,6 +9,7 @@ extension Checkup {
         guard let store = storage as? any StatusObjectStorage & SummaryStorage else { return nil }
         var log = MaintenanceLog(storage: store, plans: maintenance)
         log.pageURL = configOptions.statusPageURL
+        log.components = componentSettings
         return log
     }
 
@@ -24,6 +25,14 @@ extension Checkup {
             }
         }
         return windows
+    }
+
+    /// Every window of the summaries' days before `time`: the stored ones (cancelled ones
+    /// left out) and the config's, for `checkup summarize` to leave their results out again.
+    public func pastMaintenance(at time: Int64) async throws -> [MaintenanceWindow] {
+        let start = time - Int64(StatusSummary.retentionDays + 1) * 86_400_000_000_000
+        let stored = try await maintenanceLog?.stored() ?? []
+        return stored.filter { $0.cancelled == nil } + maintenance.flatMap { $0.windows(overlapping: start, time) }
     }
 
     /// The titles (lowercased) of the checkers under maintenance at `time`.

@@ -35,6 +35,9 @@ public struct Checkup: Sendable {
     public var quorum = 0
     /// Per-checker quorums by checker name (a checker's own `quorum` key), over `quorum`.
     public var quorums: [String: Int] = [:]
+    /// The group each checker is shown in (a checker's `group` key, checkup's extension), by
+    /// checker name: the page and the API show groups with the worst state of their members.
+    public var groups: [String: String] = [:]
     /// How long an origin's latest round counts for the verdict (`stale_after`, checkup's
     /// extension); zero means three of that origin's own intervals, and at least two minutes.
     public var staleAfter: Duration = .zero
@@ -186,6 +189,7 @@ public struct Checkup: Sendable {
         let hold = MaintenanceHold()
         let round = try await store(results, in: storage, abstain: abstain.isEmpty ? "" : "canary \(abstain)", hold: hold)
         await publishMaintenanceIfChanged(at: CheckResult.now())
+        await publishComponentsIfChanged(at: CheckResult.now())
         if let maintainer = storage as? any Maintainer {
             try await maintainer.maintain()
         }

@@ -23,6 +23,8 @@ enum Command {
     case maintenance(MaintenanceCommand)
     /// Rebuild the status page's summaries from the check files.
     case summarize
+    /// Print the availability report of `month` (`YYYY-MM`) in `format`.
+    case report(month: String, format: MonthlyReport.Format)
     /// Provision the configured storage, or the one `provider` names (lowercased; only "s3" exists);
     /// with `heartbeat`, only the user that may push heartbeats.
     case provision(provider: String?, heartbeat: Bool)
@@ -68,10 +70,11 @@ private struct Flag: Hashable, Sendable {
     static let fail = Flag(name: "fail", short: nil, takesValue: false)
     static let message = Flag(name: "message", short: "-m", takesValue: true)
     static let heartbeat = Flag(name: "heartbeat", short: nil, takesValue: false)
+    static let month = Flag(name: "month", short: nil, takesValue: true)
 
     // The flag `spelling` (such as `--out` or `-o`) names, if any.
     static func spelled(_ spelling: String) -> Flag? {
-        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard, fail, message, heartbeat, impact, status, from, until]
+        let all = [about, config, help, listen, out, statuspage, store, url, version, explain, format, output, shard, fail, message, heartbeat, impact, status, from, until, month]
         return all.first { "--" + $0.name == spelling || $0.short == spelling }
     }
 }
@@ -137,6 +140,15 @@ struct Invocation {
             .maintenance(try MaintenanceCommand(arguments, about: flags[.about], from: flags[.from], until: flags[.until]))
         },
         "summarize": Syntax(flags: [], arguments: 0...0, wrongCount: Syntax.takesNone("summarize")) { _, _ in .summarize },
+        "report": Syntax(flags: [.month, .format], arguments: 0...0, wrongCount: Syntax.takesNone("report")) { _, flags throws(CheckupError) in
+            guard let month = flags[.month], !month.isEmpty else { throw CheckupError(.usage, "report needs --month=YYYY-MM, such as 2026-11") }
+            _ = try MonthlyReport.bounds(month)
+            let name = (flags[.format] ?? "md").lowercased()
+            guard let format = MonthlyReport.Format(rawValue: name) else {
+                throw CheckupError(.usage, "report: --format=\(flags[.format] ?? "") is not md, csv or json")
+            }
+            return .report(month: month, format: format)
+        },
         "provision": Syntax(flags: [.heartbeat], arguments: 0...1,
                             wrongCount: { _ in "provision takes at most one argument, the storage type" }) { arguments, flags in
             .provision(provider: arguments.first?.lowercased(), heartbeat: flags[.heartbeat] != nil)

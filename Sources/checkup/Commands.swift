@@ -18,6 +18,7 @@ extension Invocation {
         case .incident(let command): try await incident(command)
         case .maintenance(let command): try await maintenance(command)
         case .summarize: try await summarize()
+        case .report(let month, let format): print(try await loadCheckup().report(month: month).text(format), terminator: "")
         case .provision(let provider, let heartbeat): try await provision(provider, heartbeat: heartbeat)
         case .push(let name, let failed, let message): try await push(name, failed: failed, message: message)
         case .validate: return validate()
@@ -158,7 +159,8 @@ extension Invocation {
             throw CheckupError(.config, "configured storage type does not keep status summaries")
         }
         let progress = TerminalProgress.make("reading")
-        let (rebuilt, skipped) = try await summaries.rebuildReporting(from: reader, progress: progress?.sink ?? .discard)
+        let maintenance = try await checkup.pastMaintenance(at: CheckResult.now())
+        let (rebuilt, skipped) = try await summaries.rebuildReporting(from: reader, progress: progress?.sink ?? .discard, maintenance: maintenance)
         progress?.finish()
         for (_, reason) in skipped {
             printError("checkup: summarize: skipped \(reason)")

@@ -16,7 +16,7 @@ enum Completion {
     private static let valueKinds = ["--config": "f", "-c": "f", "--statuspage": "d", "--out": "d", "-o": "d",
                                      "--listen": "", "--url": "", "--about": "", "-a": "", "--output": "f", "--format": "",
                                      "--message": "", "-m": "",
-                                     "--impact": "", "--status": "", "--from": "", "--until": ""]
+                                     "--impact": "", "--status": "", "--from": "", "--until": "", "--month": ""]
 
     /// The script for `shell` (one of `shells`).
     static func script(for shell: String) -> String {

@@ -4,7 +4,7 @@ import Foundation
 /// The help texts and usage lines.
 enum Help {
     /// The usage line of the command without a command word.
-    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup push NAME [--fail] [--message TEXT] | checkup incident open|update|resolve|list | checkup maintenance add|cancel|list | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup provision [s3] [--heartbeat] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
+    private static let generalUsage = "Usage: checkup [-c FILE] [--store] [--format FORMAT] [--output FILE] [--shard I/N] | checkup check NAME [--explain] | checkup every INTERVAL | checkup message --about=TITLE TEXT | checkup push NAME [--fail] [--message TEXT] | checkup incident open|update|resolve|list | checkup maintenance add|cancel|list | checkup serve | checkup statuspage --out DIR | checkup summarize | checkup report --month YYYY-MM [--format md|csv|json] | checkup provision [s3] [--heartbeat] | checkup validate | checkup init URL... | checkup completion SHELL | checkup man"
 
     /// Each command's usage line, by its name.
     private static let usageLines: [String: String] = [
@@ -18,6 +18,7 @@ enum Help {
         "provision": "Usage: checkup provision [s3] [--heartbeat] [-c FILE]",
         "statuspage": "Usage: checkup statuspage --out DIR [--url URL] [--statuspage DIR] [-c FILE]",
         "summarize": "Usage: checkup summarize [-c FILE]",
+        "report": "Usage: checkup report --month YYYY-MM [--format md|csv|json] [-c FILE]",
         "validate": "Usage: checkup validate [-c FILE]",
         "init": "Usage: checkup init URL... [-c FILE]",
         "completion": "Usage: checkup completion bash|zsh|fish",
@@ -25,7 +26,7 @@ enum Help {
     ]
 
     /// Every command that has a help text of its own, in the general help's order.
-    static let topics = ["check", "every", "message", "push", "incident", "maintenance", "serve", "statuspage", "summarize", "provision",
+    static let topics = ["check", "every", "message", "push", "incident", "maintenance", "serve", "statuspage", "summarize", "report", "provision",
                          "validate", "init", "completion", "man"]
 
     /// The general help's list of commands: each command word with its one-line summary.
@@ -210,6 +211,23 @@ enum Help {
             this node's and holds every result, and the other nodes' summaries are removed so that
             nothing is counted twice; they start anew with their next round. Use it after
             switching from the original checkup (to show the history), or to repair summaries.
+            Results taken during a maintenance window for their checker are left out, as the
+            rounds leave them out.
+            """
+        case "report":
+            return """
+            Print a month's availability per endpoint (UTC): uptime, results by state, total
+            downtime, the longest outage and the incidents about it, from this node's summary
+            (its verdicts when the store has several origins). Degraded and flaky results count
+            as up; results under maintenance are left out, and windows are taken out of outages.
+
+            \(usage("report"))
+
+            --month YYYY-MM     the month, within the summaries' 100 days
+            --format, -o FMT    md (a Markdown table, the default), csv or json
+
+            Example:
+              checkup report --month 2026-11 --format csv > 2026-11.csv
             """
         case "provision":
             return """
@@ -292,6 +310,7 @@ enum Help {
               serve             serve the status page and the fs storage's check files
               statuspage        write a ready-to-host copy of the status page
               summarize         rebuild the status page's summaries from the check files
+              report            print a month's uptime, downtime and incidents per endpoint
               provision [s3]    set up S3 storage for a status page
               validate          report every problem of the config file
               init URL...       write a starter config file for the URLs

@@ -59,6 +59,18 @@ import Testing
         #expect(artefacts.keys.contains { $0.hasSuffix("-check.json") })
         #expect(Set(PublicFileKey.all.keys.map { "checks/" + $0 }).isSubset(of: artefacts.keys))
         #expect(artefacts.keys.contains("checks/summaries/_incidents.json") && artefacts.keys.contains("checks/summaries/_maintenance.json"))
+        #expect(artefacts.keys.contains("checks/badges/up.svg") && artefacts.keys.contains("checks/badges/down.json"))  // the badges too
+        // And every page `checkup serve` serves: the page, its settings, the public files, the badges.
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in Self.secrets { environment[k] = v }
+        let serve = try ServeProcess(in: dir, environment: environment)
+        let badges = artefacts.keys.filter { $0.hasPrefix("checks/badges/") }.map { String($0.dropFirst("checks/".count)) }
+        for name in ["", "js/config.js", "summaries/index.json", "summaries/node-1.json"] + PublicFileKey.all.keys.sorted() + badges.sorted() {
+            let got = try await httpGet(serve.base + "/" + name)
+            #expect(got.status == 200, "\(name): \(got.status)")
+            artefacts["served /" + name] = got.body
+        }
+        withExtendedLifetime(serve) {}
         for (index, text) in outputs.enumerated() { artefacts["output \(index)"] = text }
         for (name, text) in artefacts {
             for (variable, value) in Self.secrets {

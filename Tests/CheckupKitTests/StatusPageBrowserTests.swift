@@ -100,9 +100,9 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
 
         let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
         expectHistory(phone, width: 390)
-        // Five requests whatever the history: the manifest, the incidents, the maintenance
-        // windows and one summary per node.
-        #expect(phone.json["requests"] == .int(5))
+        // Six requests whatever the history: the manifest, the incidents, the maintenance
+        // windows, the components (groups) and one summary per node.
+        #expect(phone.json["requests"] == .int(6))
         let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
         expectHistory(desktop, width: 1440)
         #expect(desktop.endpoint("Web")?["days"] == .int(90))

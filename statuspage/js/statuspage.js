@@ -22,13 +22,14 @@
     checkup.timeline.render();
     checkup.incidents.render();
     checkup.maintenance.render(now);
+    checkup.groups.render();
     document.body.classList.toggle('is-loaded', !!state.model);
   }
 
   function refresh() {
     if (state.busy) return Promise.resolve();
     state.busy = true;
-    var incidents = Promise.all([checkup.incidents.load(), checkup.maintenance.load()]);
+    var incidents = Promise.all([checkup.incidents.load(), checkup.maintenance.load(), checkup.groups.load()]);
     return load().then(function (m) {
       m.at = Date.now();
       state.model = m;

@@ -35,7 +35,7 @@ Keys: overall, overall_text, endpoints [{endpoint, title, state, uptime {24h, 7d
 days, days_total, has_chart, threshold_line, chart_label, places [{origin, name, state, text}]
 (the chips of the places it is checked from, shown when the nodes write verdicts; state is
 healthy, degraded, down, unknown or stale)}], messages [{text, html, links}], pwned,
-scroll_width, errors (minus probe_errors: the expected 404/403 of summaries/index.json
+scroll_width, errors (minus probe_errors: the expected 404/403 of summaries/index.json, the views and api/v2/components.json
 when a store has no summaries), mode, requests, render_ms, loads, verdicts (how many endpoints
 show the nodes' verdicts), state_changes, focusable_days, and with
 --wait-refresh: refreshed, reloaded, before {loads, requests}, kept_rows and kept_events (rows and
@@ -333,7 +333,7 @@ def main():
         # S3's 403), which Chromium logs. That probe is expected: reported apart, not as an error.
         severe = [l["message"] for l in driver.get_log("browser") if l["level"] == "SEVERE"]
         probe = [m for m in severe if ("/summaries/index.json" in m or "/summaries/_incidents.json" in m
-                                    or "/summaries/_maintenance.json" in m) and "Failed to load resource" in m
+                                    or "/summaries/_maintenance.json" in m or "/api/v2/components.json" in m) and "Failed to load resource" in m
                  and ("404" in m or "403" in m)]
         result["errors"] = [m for m in severe if m not in probe]
         result["probe_errors"] = probe

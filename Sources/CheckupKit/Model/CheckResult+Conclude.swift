@@ -22,6 +22,18 @@ extension CheckResult {
         if flakyIsDegraded || notices.count > 1 { degraded = true } else { healthy = true }
     }
 
+    /// The words after the counts in the notice of a result some (not all) of whose addresses
+    /// are down: `1 of 3 addresses down: …`.
+    static let addressesDownWords = " addresses down: "
+
+    /// Whether `notice` (or a reason taken from it) says that some, not all, of an endpoint's
+    /// addresses are down: a partial outage.
+    public static func saysSomeAddressesDown(_ notice: String) -> Bool {
+        guard let range = notice.range(of: addressesDownWords) else { return false }
+        let counts = notice[..<range.lowerBound].split(separator: " ")
+        return counts.count == 3 && counts[1] == "of" && Int(counts[0]) != nil && Int(counts[2]) != nil
+    }
+
     /// One result for a checker that checked every address of a name (`all_addresses`), from
     /// each address's own concluded result.
     ///
@@ -56,7 +68,7 @@ extension CheckResult {
             result.notice = "every address is down: " + failures.joined(separator: ", ")
         } else if !failing.isEmpty {
             result.degraded = true
-            result.notice = (["\(failing.count) of \(addresses.count) addresses down: " + failures.joined(separator: ", ")] + notes)
+            result.notice = (["\(failing.count) of \(addresses.count)\(addressesDownWords)" + failures.joined(separator: ", ")] + notes)
                 .joined(separator: "; ")
         } else {
             if addresses.contains(where: { $0.result.degraded }) { result.degraded = true } else { result.healthy = true }

@@ -35,6 +35,11 @@ public struct MaintenanceWindow: Sendable, Equatable {
     /// Formats UTC Unix nanoseconds as RFC 3339 in UTC.
     public static func formatTime(_ time: Int64) -> String { RFC3339.format(time) }
 
+    /// Whether `result` was taken while this window was on for its checker (by title, any case).
+    public func holds(_ result: CheckResult) -> Bool {
+        isActive(at: result.timestamp) && about.contains { $0.lowercased() == result.title.lowercased() }
+    }
+
     /// Whether it is on at `time` (and not cancelled).
     public func isActive(at time: Int64) -> Bool { cancelled == nil && from <= time && time < until }
 

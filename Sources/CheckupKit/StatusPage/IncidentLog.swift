@@ -10,6 +10,8 @@ public struct IncidentLog: Sendable {
     public var storage: any StatusObjectStorage & SummaryStorage
     /// The status page's address, linked from the feeds (`status_page_url`; may be empty).
     public var pageURL = ""
+    /// The public settings the API's components are derived with (groups, the quorum rule).
+    public var components = ComponentSettings()
 
     /// The page's view of the incidents. Its name cannot be an origin's summary (an origin
     /// starts with a letter or digit).
@@ -106,7 +108,7 @@ public struct IncidentLog: Sendable {
             let cutoff = time - Int64(Self.historyDays) * 86_400_000_000_000
             let shown = try await incidents().filter { ($0.resolvedAt ?? .max) >= cutoff }
             if try await storage.writeSummaryObject(Self.pageKey, Self.pageData(shown), ifMatching: tag) {
-                return try await StatusFeeds.publish(storage, pageURL: pageURL, at: time)
+                return try await StatusFeeds.publish(storage, pageURL: pageURL, settings: components, at: time)
             }
         }
         throw CheckupError(.storage, "\(Self.pageKey): other writers kept changing it; run the command again")
@@ -134,6 +136,27 @@ public struct IncidentLog: Sendable {
         var data = JSONValue.object(JSONObject([("version", .int(1)), ("incidents", .array(list))])).encoded()
         data.append(0x0A)
         return data
+    }
+
+    /// The incidents of the page's view as last published, newest first (none when there is no
+    /// view): what the page shows, read in one request.
+    static func publishedIncidents(_ storage: any SummaryStorage) async throws -> [Incident] {
+        guard let (data, _) = try await storage.readSummaryObject(pageKey) else { return [] }
+        guard let list = (try? JSONValue.parse(data))?.objectValue?["incidents"]?.arrayValue else {
+            throw CheckupError(.format, "\(pageKey): not an incident view")
+        }
+        return list.compactMap { item -> Incident? in
+            guard let o = item.objectValue, let id = o["id"]?.stringValue,
+                  let impact = o["impact"]?.stringValue.flatMap(IncidentImpact.init(rawValue:)) else { return nil }
+            let about = o["about"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let events = (o["updates"]?.arrayValue ?? []).enumerated().compactMap { n, u -> IncidentEvent? in
+                guard let u = u.objectValue, let t = u["time"]?.stringValue.flatMap(RFC3339.parse),
+                      let status = u["status"]?.stringValue.flatMap(IncidentStatus.init(rawValue:)) else { return nil }
+                return IncidentEvent(incident: id, time: t, status: status, about: n == 0 ? about : [], impact: n == 0 ? impact : nil,
+                                     text: u["text"]?.stringValue ?? "")
+            }
+            return Incident(events: events)
+        }
     }
 
     static func checkText(_ text: String) throws(CheckupError) {

@@ -10,6 +10,8 @@ public struct MaintenanceLog: Sendable {
     public var plans: [MaintenancePlan]
     /// The status page's address, linked from the feeds (`status_page_url`; may be empty).
     public var pageURL = ""
+    /// The public settings the API's components are derived with (groups, the quorum rule).
+    public var components = ComponentSettings()
 
     /// The page's view.
     public static let pageKey = "summaries/_maintenance.json"
@@ -109,7 +111,7 @@ public struct MaintenanceLog: Sendable {
             let data = Self.pageData(try await windows(at: time))
             if onlyIfChanged && current?.data == data { return }
             if try await storage.writeSummaryObject(Self.pageKey, data, ifMatching: current?.tag) {
-                return try await StatusFeeds.publish(storage, pageURL: pageURL, at: time)
+                return try await StatusFeeds.publish(storage, pageURL: pageURL, settings: components, at: time)
             }
         }
         throw CheckupError(.storage, "\(Self.pageKey): other writers kept changing it; run the command again")

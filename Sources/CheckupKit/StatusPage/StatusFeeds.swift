@@ -169,7 +169,8 @@ extension StatusFeeds {
     /// Writes the feeds and the Statuspage API files (`StatuspageAPI`) of the store's incidents (as the page shows them) and windows, and
     /// writes them again while the views changed meanwhile (another writer's change is then in
     /// them, whichever of the two writes lands last).
-    static func publish(_ storage: any StatusObjectStorage & SummaryStorage, pageURL: String, at time: Int64) async throws {
+    static func publish(_ storage: any StatusObjectStorage & SummaryStorage, pageURL: String,
+                        settings: ComponentSettings = ComponentSettings(), at time: Int64) async throws {
         guard let files = storage as? any PublicFileStorage else { return }
         for _ in 0..<StatusSummaries.attempts {
             let before = try await viewTags(storage)
@@ -180,8 +181,9 @@ extension StatusFeeds {
             try await files.writePublicFile("feeds/incidents.rss", feeds.rss)
             try await files.writePublicFile("feeds/incidents.json", feeds.jsonFeed)
             try await files.writePublicFile("feeds/maintenance.ics", feeds.iCalendar)
-            let api = StatuspageAPI(incidents: incidents, windows: feeds.windows, pageURL: pageURL, time: time)
-            for (key, data) in api.files.sorted(by: { $0.key < $1.key }) { try await files.writePublicFile(key, data) }
+            let api = try await StatusAPIFiles.api(storage, files, incidents: incidents, windows: feeds.windows, pageURL: pageURL,
+                                                   settings: settings, at: time)
+            try await StatusAPIFiles.write(api, to: files)
             if try await viewTags(storage) == before { return }
         }
     }

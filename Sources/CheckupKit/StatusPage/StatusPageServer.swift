@@ -83,7 +83,7 @@ public final class StatusPageServer: Sendable {
         if case .reader(let reader) = store, name == FileSystemStorage.indexName || FileSystemStorage.isCheckFileName(name) || isSummary {
             return fromReader(reader, name: name, isSummary: isSummary, request: request)
         }
-        if let type = PublicFileKey.all[name] {  // the feeds: from the store, never the page folder
+        if let type = PublicFileKey.contentType(name) {  // the feeds, the API, the badges: from the store, never the page folder
             return publicFile(name, type: type, store: store, request: request)
         }
         if case .directory(let store) = store, let response = fromDirectory(store, name: name, isSummary: isSummary, request: request) {
@@ -153,15 +153,23 @@ public final class StatusPageServer: Sendable {
     static func publicFile(_ name: String, type: String, store: Store, request: HTTPServer.Request) -> Response {
         switch store {
         case .directory(let directory):
-            guard case .found(let response) = file(name, in: directory, request: request) else { return .text(404, "Not found: \(name)") }
+            guard case .found(let response) = file(name, in: directory, request: request) else { return absentPublicFile(name) }
             return response
         case .reader(let reader):
             switch waitFor({ try await (reader as? any PublicFileStorage)?.readPublicFile(name) }) {
             case .success(let data?): return respond([UInt8](data), contentType: type, lastModified: nil, request: request)
-            case .success(nil): return .text(404, "Not found: \(name)")
+            case .success(nil): return absentPublicFile(name)
             case .failure(let error): return .text(502, "storage: \(error)")
             }
         }
+    }
+
+    /// A public file the store does not have: no components yet (the page reads them on every
+    /// refresh) is an empty list, not a 404 in the visitor's console; anything else is a 404.
+    static func absentPublicFile(_ name: String) -> Response {
+        guard name == StatusAPIFiles.componentsKey else { return .text(404, "Not found: \(name)") }
+        return Response(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
+                        body: .bytes(Array(#"{"components":[]}"#.utf8) + [0x0A]))
     }
 
     /// Runs `body` on the concurrency pool and blocks this (non-pool) thread until it is done.

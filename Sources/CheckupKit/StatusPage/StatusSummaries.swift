@@ -133,10 +133,12 @@ public struct StatusSummaries: Sendable {
     /// its `location`. A check file that does not parse (or, in a directory, cannot be read) is
     /// skipped and reported; any other failure, such as an unreachable bucket, stops the rebuild
     /// before anything is written.
+    /// A result taken while one of `maintenance` was on for its checker (by title, any case) is
+    /// left out, as a live round leaves it out.
     /// - Returns: the summaries written, by origin, this node's always among them, and the files skipped.
     @discardableResult
     public func rebuildReporting(from reader: any StorageReader, now: Int64 = CheckResult.now(), concurrency: Int = 16,
-                                 progress: ProgressSink = .discard)
+                                 progress: ProgressSink = .discard, maintenance: [MaintenanceWindow] = [])
         async throws -> (summaries: [StatusSummary], skipped: [(name: String, reason: String)]) {
         // Oldest first, a window of files at a time, each added as of its own newest result: as
         // the nodes would have added them live, so memory stays bounded by one window and every
@@ -179,7 +181,9 @@ public struct StatusSummaries: Sendable {
                     }
                     read += 1
                     progress.report(read, names.count, "check files")
-                    for result in batch { byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result) }
+                    for result in batch where !maintenance.contains(where: { $0.holds(result) }) {
+                        byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result)
+                    }
                     if next < window.count { fetchNext() }
                 }
             }

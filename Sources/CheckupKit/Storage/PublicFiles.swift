@@ -18,14 +18,33 @@ public enum PublicFileKey {
         "feeds/incidents.rss": "application/rss+xml; charset=utf-8",
         "feeds/incidents.json": "application/feed+json",
         "feeds/maintenance.ics": "text/calendar; charset=utf-8",
+        "api/v2/summary.json": "application/json",
         "api/v2/status.json": "application/json",
+        "api/v2/components.json": "application/json",
         "api/v2/incidents.json": "application/json",
         "api/v2/incidents/unresolved.json": "application/json",
         "api/v2/scheduled-maintenances.json": "application/json",
     ]
 
+    /// The content type of the public file `key`: one of `all`, or a badge
+    /// (`badges/<stem>.svg`, `badges/<stem>.json`, a stem of 1 to 80 lowercase ASCII letters,
+    /// digits and `-`) or the badges' index (`badges/index.json`); nil for any other key.
+    public static func contentType(_ key: String) -> String? {
+        if let type = all[key] { return type }
+        guard key.hasPrefix("badges/") else { return nil }
+        let name = key.dropFirst("badges/".count)
+        let (stem, type): (Substring, String)
+        if name.hasSuffix(".svg") { (stem, type) = (name.dropLast(4), "image/svg+xml") } else if name.hasSuffix(".json") {
+            (stem, type) = (name.dropLast(5), "application/json")
+        } else {
+            return nil
+        }
+        let fine = !stem.isEmpty && stem.count <= 80 && stem.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        return fine ? type : nil
+    }
+
     static func check(_ key: String) throws(CheckupError) {
-        guard all[key] != nil else { throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a public file") }
+        guard contentType(key) != nil else { throw CheckupError(.storage, "\(JSONValue.string(key).shortText) is not a public file") }
     }
 }
 
@@ -44,7 +63,7 @@ extension FileSystemStorage: PublicFileStorage {
 extension S3Storage: PublicFileStorage {
     public func writePublicFile(_ key: String, _ data: Data) async throws {
         try PublicFileKey.check(key)
-        try await client().putObject(key, body: [UInt8](data), contentType: PublicFileKey.all[key] ?? "application/octet-stream")
+        try await client().putObject(key, body: [UInt8](data), contentType: PublicFileKey.contentType(key) ?? "application/octet-stream")
     }
 
     public func readPublicFile(_ key: String) async throws -> Data? {
