@@ -94,19 +94,24 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
     @Test func summariesOverServeRenderAtPhoneAndDesktopSizesAndInTheDark() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        try await storeHistory(in: FileSystemStorage(directory: dir + "/checks"), end: CheckResult.now() / 1_000_000 - 30_000)
+        // A pinned clock for the data and the page (2026-11-25T12:00:00Z): results older than an
+        // hour are folded per quarter hour, so the 24-hour window's edge must fall where it
+        // always does, between two quarters' points.
+        let noon: Int64 = 1_795_608_000_000
+        let pinned = ["--now", String(noon)]
+        try await storeHistory(in: FileSystemStorage(directory: dir + "/checks"), end: noon - 30_000)
         try #"{"storage":{"type":"fs","dir":"checks"}}"#.write(toFile: dir + "/checkup.json", atomically: true, encoding: .utf8)
         let serve = try ServeProcess(in: dir)
 
-        let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"])
+        let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"] + pinned)
         expectHistory(phone, width: 390)
         // Six requests whatever the history: the manifest, the incidents, the maintenance
         // windows, the components (groups) and one summary per node.
         #expect(phone.json["requests"] == .int(6))
-        let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"])
+        let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"] + pinned)
         expectHistory(desktop, width: 1440)
         #expect(desktop.endpoint("Web")?["days"] == .int(90))
-        let dark = try await viewPage(serve.base + "/", width: 320, extra: ["--dark", "--screenshot", artifactsDirectory + "/statuspage-320-dark.png"])
+        let dark = try await viewPage(serve.base + "/", width: 320, extra: ["--dark", "--screenshot", artifactsDirectory + "/statuspage-320-dark.png"] + pinned)
         expectHistory(dark, width: 320)
         withExtendedLifetime(serve) {}
     }

@@ -38,7 +38,7 @@ public struct IncidentLog: Sendable {
         for _ in 0..<64 {
             let id = day + "-" + String(format: "%04x", random())
             let event = IncidentEvent(incident: id, time: time, status: .investigating, about: about, impact: impact, text: text)
-            if try await storage.createStatusObject("\(Self.folder)/\(id).json", event.data) {
+            if try await storage.createOwnStatusObject("\(Self.folder)/\(id).json", event.data) {
                 try await publish(at: time)
                 return id
             }
@@ -73,7 +73,7 @@ public struct IncidentLog: Sendable {
         while true {
             var e = event
             e.time = stamp
-            if try await storage.createStatusObject("\(Self.folder)/\(id).\(stamp).json", e.data) { break }
+            if try await storage.createOwnStatusObject("\(Self.folder)/\(id).\(stamp).json", e.data) { break }
             stamp += 1
         }
         try await publish(at: time)

@@ -42,7 +42,7 @@ public struct MaintenanceLog: Sendable {
             let window = MaintenanceWindow(id: id, about: about, from: from, until: until, text: text, created: time)
             var data = window.json.encoded()
             data.append(0x0A)
-            if try await storage.createStatusObject("\(Self.folder)/\(id).json", data) {
+            if try await storage.createOwnStatusObject("\(Self.folder)/\(id).json", data) {
                 try await publish(at: time)
                 return id
             }
@@ -62,7 +62,7 @@ public struct MaintenanceLog: Sendable {
         guard window.cancelled == nil else { throw CheckupError(.usage, "maintenance cancel: \(id) is cancelled already") }
         var stamp = time
         let body = Data(#"{"cancelled":"\#(RFC3339.format(time))"}"#.utf8 + [0x0A])
-        while !(try await storage.createStatusObject("\(Self.folder)/\(id).\(stamp).json", body)) { stamp += 1 }
+        while !(try await storage.createOwnStatusObject("\(Self.folder)/\(id).\(stamp).json", body)) { stamp += 1 }
         try await publish(at: time)
     }
 

@@ -32,10 +32,12 @@ extension StatusSummary {
             rtts.add(point.rtt, times: n)
         }
 
-        /// The day's rollup: exact counts and extremes; median and p95 from the histogram.
+        /// The day's rollup: exact counts and extremes; median and p95 from the histogram, kept
+        /// within the extremes (a bin's middle can lie beyond the one value it holds).
         var day: Day {
-            Day(key: key, count: count, healthy: healthy, degraded: degraded, down: down, unknown: unknown,
-                min: min, median: rtts.median ?? 0, p95: rtts.nearestRank(95) ?? 0, max: max, flaky: flaky)
+            func bounded(_ v: Int64?) -> Int64 { v.map { Swift.min(Swift.max($0, min), max) } ?? 0 }
+            return Day(key: key, count: count, healthy: healthy, degraded: degraded, down: down, unknown: unknown,
+                       min: min, median: bounded(rtts.median), p95: bounded(rtts.nearestRank(95)), max: max, flaky: flaky)
         }
     }
 }

@@ -13,6 +13,17 @@ public protocol StatusObjectStorage: Sendable {
     func readStatusObject(_ key: String) async throws -> Data?
 }
 
+extension StatusObjectStorage {
+    /// `createStatusObject`, then the object read back: true only when it holds `data`. A store
+    /// whose create-only writes race (two writers both told they created the name, as moto and
+    /// some S3-compatible stores do) would otherwise lose one writer's object without a word;
+    /// this way the one whose bytes are not there takes another name.
+    func createOwnStatusObject(_ key: String, _ data: Data) async throws -> Bool {
+        guard try await createStatusObject(key, data) else { return false }
+        return try await readStatusObject(key) == data
+    }
+}
+
 /// The keys a `StatusObjectStorage` accepts: `<folder>/<name>.json`, the folder one of
 /// `folders`, the name of lowercase letters, digits, `.` and `-` not starting with a dot, so that
 /// no key can point anywhere else.
