@@ -39,8 +39,9 @@ private func pinned(dark: Bool) -> [String] {
         + (dark ? ["--dark", "--locale", "de-DE", "--timezone", "Pacific/Auckland"] : ["--locale", "en-US", "--timezone", "UTC"])
 }
 
-/// What the sections show, so a test knows they are there before it judges them, and the text a
-/// screen reader reads of each maintenance window's span (less what is aria-hidden).
+/// What the sections show, so a test knows they are there before it judges them; their articles
+/// not named by a heading of their own; and the text a screen reader reads of each maintenance
+/// window's span (less what is aria-hidden).
 private let collectSections = """
     (() => { const q = (s) => Array.from(document.querySelectorAll(s)), shown = (id) => !document.getElementById(id).hidden;
       return { open: q('#incidents-open .incident').map((a) => a.querySelectorAll('.incident-update').length),
@@ -48,6 +49,9 @@ private let collectSections = """
         windows: q('#maintenance-list .maintenance .incident-status').map((s) => s.textContent),
         groups: q('#groups-list .group-status').map((s) => s.textContent),
         tags: q('#endpoints .group-tag').length,
+        unnamed: q('#incidents-open article, #maintenance-list article, #groups-list article, #incidents-history article')
+          .filter((a) => { const h = document.getElementById(a.getAttribute('aria-labelledby') || '');
+            return !h || !a.contains(h) || !/^H[1-6]$/.test(h.tagName) || !h.textContent.trim(); }).map((a) => a.className),
         spoken: q('#maintenance-list .incident-meta').map((p) => { let t = '';
           const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
           while (w.nextNode()) if (!w.currentNode.parentElement.closest('[aria-hidden="true"]')) t += w.currentNode.nodeValue;
@@ -115,6 +119,8 @@ private func expectSaneOutline(_ headings: [JSONObject], _ name: String, sourceL
             #expect(sections["shown"] == .bool(true) && sections["open"] == .array([.int(3)]), "\(sections)")
             #expect(sections["months"] == .array([.string("October 2026")]), "\(sections)")
             #expect(sections["windows"] == .array([.string("In progress"), .string("Scheduled")]), "\(sections)")
+            // Each incident, window and group is an article named by its heading.
+            #expect(sections["unnamed"] == .array([]), "\(sections)")
             // A window's span is read "from to until", not with a dash.
             let spoken = sections["spoken"]?.arrayValue?.compactMap(\.stringValue) ?? []
             #expect(spoken.count == 2 && spoken.allSatisfy { $0.contains(" to ") && !$0.contains("–") }, "\(spoken)")

@@ -49,7 +49,7 @@
     var a = el('article', 'incident impact-' + i.impact + (open ? ' is-open' : ''));
     a.dataset.incident = i.id;
     var head = el('div', 'incident-head', null, a);
-    el(open ? 'h3' : 'h4', 'incident-name', i.name, head);
+    u.name(a, el(open ? 'h3' : 'h4', 'incident-name', i.name, head), 'incident-' + i.id);
     el('span', 'incident-status status-' + i.status, STATUS[i.status], head);
     var meta = el('p', 'incident-meta', IMPACT[i.impact] + ' impact' + (i.about.length ? ' · ' + i.about.join(', ') : ''), a);
     meta.appendChild(document.createTextNode(' · opened '));
