@@ -146,6 +146,23 @@ private func expectSaneOutline(_ headings: [JSONObject], _ name: String, sourceL
         withExtendedLifetime(serve) {}
     }
 
+    @Test func statusSectionsReflowAt400PercentZoomAndOnAPhoneInTheDark() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        try await storeStatusSections(in: dir)
+        let serve = try ServeProcess(in: dir)
+        // WCAG 1.4.10: a 1280 px window at 400 % (320 CSS px), and a 320 px phone.
+        for (width, extra) in [(1280, ["--zoom", "4"] + pinned(dark: false)), (320, pinned(dark: true))] {
+            let page = try await viewPage(serve.base + "/", width: width, extra: ["--height", "1024", "--eval", try peerScript("reflow.js")] + extra)
+            let reflow = try #require(page.json["eval"]?.objectValue)
+            #expect(reflow["client_width"] == .int(320), "\(reflow)")
+            if case .int(let scroll)? = reflow["scroll_width"] { #expect(scroll <= 320, "scrolls sideways: \(scroll) px") }
+            #expect(reflow["outside"]?.arrayValue?.isEmpty == true, "outside the viewport: \(reflow["outside"] ?? .null)")
+            #expect(page.endpoint("Payments")?["state"] == .string("maintenance") && page.errors.isEmpty, "\(page.errors)")
+        }
+        withExtendedLifetime(serve) {}
+    }
+
     @Test func everyInteractiveElementOfTheStatusSectionsIsReachableByTabWithItsFocusShown() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
