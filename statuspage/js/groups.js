@@ -36,7 +36,7 @@
       var a = el('article', 'group group-' + g.status.replace(/_/g, '-'));
       a.dataset.group = g.id;
       var head = el('div', 'incident-head', null, a);
-      el('h3', 'incident-name group-name', g.name, head);
+      u.name(a, el('h3', 'incident-name group-name', g.name, head), 'group-' + g.id);
       el('span', 'incident-status group-status', WORDS[g.status], head);
       el('p', 'incident-meta group-members', g.members.join(', '), a);
       return a;

@@ -43,11 +43,13 @@
     });
   }
 
+  // An incident as an article: an open one is headed one level below its section's h2, one in
+  // the history one below its month's h3 (so a heading list nests it under the month).
   function article(i, open) {
     var a = el('article', 'incident impact-' + i.impact + (open ? ' is-open' : ''));
     a.dataset.incident = i.id;
     var head = el('div', 'incident-head', null, a);
-    el('h3', 'incident-name', i.name, head);
+    u.name(a, el(open ? 'h3' : 'h4', 'incident-name', i.name, head), 'incident-' + i.id);
     el('span', 'incident-status status-' + i.status, STATUS[i.status], head);
     var meta = el('p', 'incident-meta', IMPACT[i.impact] + ' impact' + (i.about.length ? ' · ' + i.about.join(', ') : ''), a);
     meta.appendChild(document.createTextNode(' · opened '));

@@ -52,11 +52,13 @@
       var a = el('article', 'maintenance' + (w.from <= now ? ' is-on' : ''));
       a.dataset.maintenance = w.id;
       var head = el('div', 'incident-head', null, a);
-      el('h3', 'incident-name', w.about.join(', '), head);
+      u.name(a, el('h3', 'incident-name', w.about.join(', '), head), 'maintenance-' + w.id);
       el('span', 'incident-status', w.from <= now ? 'In progress' : 'Scheduled', head);
       var when = el('p', 'incident-meta', null, a);
+      // The dash is read as "to": a screen reader says "dash", or nothing, for "–".
       timeEl(w.from, when);
-      when.appendChild(document.createTextNode(' – '));
+      el('span', null, ' – ', when).setAttribute('aria-hidden', 'true');
+      el('span', 'visually-hidden', ' to ', when);
       timeEl(w.until, when);
       if (w.text) el('p', 'update-text', w.text, a);
       return a;

@@ -44,6 +44,13 @@
     return e;
   }
 
+  // Names `box` (an article) by its heading `h`, which gets the id `id`: a screen reader's list
+  // of articles then says which incident, window or group each is.
+  function name(box, h, id) {
+    h.id = id;
+    box.setAttribute('aria-labelledby', id);
+  }
+
   function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
   function setAttr(node, name, value) { if (node.getAttribute(name) !== value) node.setAttribute(name, value); }
   function setClass(node, prefix, value, all) {
@@ -113,7 +120,7 @@
     MIN: MIN, HOUR: HOUR, DAY: DAY, STATES: STATES, RANK: RANK,
     str: str, isNum: isNum, pos: pos, arr: arr, stateName: stateName, dayKey: dayKey, byTime: byTime, epKey: epKey,
     quantile: quantile, plural: plural,
-    $: $, el: el, setText: setText, setAttr: setAttr, setClass: setClass, safeHref: safeHref, absoluteHref: absoluteHref,
+    $: $, el: el, setText: setText, name: name, setAttr: setAttr, setClass: setClass, safeHref: safeHref, absoluteHref: absoluteHref,
     place: place, prune: prune,
     agoEl: agoEl, setAgo: setAgo, keepAgo: keepAgo
   };
