@@ -124,7 +124,8 @@ public enum StatusBadges {
     }
 
     /// Writes the badges of `components` that differ from those last written (by the digests
-    /// in `badges/index.json`), then the index; returns how many files were written.
+    /// in `badges/index.json`), then the index; returns how many files were written. Cancelled,
+    /// it stops between two badges and the next round writes the rest.
     @discardableResult
     static func publish(_ components: [StatusComponent], summary: StatusSummary?, to files: any PublicFileStorage,
                         at nowMS: Int64) async throws -> Int {
@@ -133,7 +134,10 @@ public enum StatusBadges {
             for (key, value) in o.pairs { if let d = value.stringValue { digests[key] = d } }
         }
         var written = 0
-        for (stem, badge) in badges(components, summary: summary, at: nowMS) {
+        // A stop (SIGTERM) ends the writing between two files: the first round writes two files
+        // per checker, each synced, and the index below records just those written.
+        badges: for (stem, badge) in badges(components, summary: summary, at: nowMS) {
+            if Task.isCancelled { break badges }
             for (key, data) in [("badges/\(stem).svg", svg(badge)), ("badges/\(stem).json", shields(badge))] {
                 let digest = Digest.sha256Hex(Array(data))
                 guard digests[key] != digest else { continue }
