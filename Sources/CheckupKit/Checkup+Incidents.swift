@@ -34,11 +34,10 @@ extension Checkup {
             let key = StatusSummaries.key(for: summaries.origin)
             var summary: StatusSummary?
             if let (data, _) = try await store.readSummaryObject(key) {
-                // What this process just wrote is not parsed again (and goes back into the cache,
-                // this copy dropped before the next round changes it); an unreadable summary (its
-                // update logged that) leaves the badges as they are.
-                if let cached = SummaryCache.shared.take(key, data) {
-                    SummaryCache.shared.remember(key, data, cached)
+                // What this process just wrote is not parsed again (this copy is dropped before the
+                // next round changes the cached one); an unreadable summary (its update logged
+                // that) leaves the badges as they are.
+                if let cached = SummaryCache.shared.peek(key, data) {
                     summary = cached
                 } else {
                     summary = try? StatusSummary(jsonData: data, name: key)

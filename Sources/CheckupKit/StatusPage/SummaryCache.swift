@@ -25,12 +25,18 @@ final class SummaryCache: Sendable {
     /// The summary `data` holds, when this process wrote exactly `data` to `key`. It is taken
     /// out of the cache, so the caller changes the only copy in place (`remember` puts the new
     /// one back); a caller that fails to write parses the stored summary next time.
-    func take(_ key: String, _ data: Data) -> StatusSummary? {
+    func take(_ key: String, _ data: Data) -> StatusSummary? { find(key, data, removing: true) }
+
+    /// The summary `data` holds, when this process wrote exactly `data` to `key`, left in the
+    /// cache: for a reader that changes nothing (the badges after a round).
+    func peek(_ key: String, _ data: Data) -> StatusSummary? { find(key, data, removing: false) }
+
+    private func find(_ key: String, _ data: Data, removing: Bool) -> StatusSummary? {
         guard entries.withLock({ list in list.contains { $0.key == key && $0.length == data.count } }) else { return nil }
         let digest = Digest.sha256(data)  // outside the lock: a megabyte takes a millisecond
         return entries.withLock { list in
             guard let i = list.lastIndex(where: { $0.key == key && $0.length == data.count && $0.digest == digest }) else { return nil }
-            return list.remove(at: i).summary
+            return removing ? list.remove(at: i).summary : list[i].summary
         }
     }
 
