@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A set of checkers and where their results go: the heart of checkup.
 ///
@@ -108,30 +109,29 @@ public struct Checkup: Sendable {
             throw CheckupError(.config, "concurrent_checks: \(concurrentChecks) is negative (must be 0 for the default, or more)")
         }
         let limit = concurrentChecks == 0 ? Self.defaultConcurrentChecks : concurrentChecks
+        // `limit` workers, each taking the next checker when its last one is done: one task per
+        // worker rather than per checker, and no hop through this task between two checks.
+        let queue = CheckerQueue(count: checkers.count)
+        let progress = progress
         var slots = [Outcome?](repeating: nil, count: checkers.count)
-        var finished = 0
-        func record(_ done: Outcome) {
-            slots[done.index] = done
-            finished += 1
-            progress.report(finished, checkers.count, checkers[done.index].name)
-        }
-        await withTaskGroup(of: Outcome.self) { group in
-            for (index, checker) in checkers.enumerated() {
-                // Keep at most `limit` running: wait for one to finish before starting another.
-                if index >= limit, let done = await group.next() {
-                    record(done)
-                }
-                let checker = withStore(checker)
+        await withTaskGroup(of: [Outcome].self) { group in
+            for _ in 0..<min(limit, checkers.count) {
                 group.addTask {
-                    do {
-                        return Outcome(index: index, result: try await checker.check(), error: nil)
-                    } catch {
-                        return Outcome(index: index, result: nil, error: "\(error)")
+                    var done: [Outcome] = []
+                    while !Task.isCancelled, let index = queue.next() {
+                        let checker = withStore(checkers[index])
+                        do {
+                            done.append(Outcome(index: index, result: try await checker.check(), error: nil))
+                        } catch {
+                            done.append(Outcome(index: index, result: nil, error: "\(error)"))
+                        }
+                        queue.finished { progress.report($0, checkers.count, checker.name) }
                     }
+                    return done
                 }
             }
-            for await done in group {
-                record(done)
+            for await outcomes in group {
+                for done in outcomes { slots[done.index] = done }
             }
         }
         var results: [CheckResult] = []
@@ -317,11 +317,35 @@ extension Checkup {
     }
 }
 
-/// What one checker's task hands back to `check()`.
+/// What one checker's run hands back to `check()`.
 private struct Outcome: Sendable {
     var index: Int
     var result: CheckResult?
     var error: String?
+}
+
+/// The checkers of a round as the workers of `runCheckers` share them: the next index to run,
+/// and the count of those finished, reported in order.
+private final class CheckerQueue: Sendable {
+    private let count: Int
+    private let taken = Atomic<Int>(0)
+    private let done = Mutex(0)
+
+    init(count: Int) { self.count = count }
+
+    /// The index of the next checker to run; nil once every one was taken.
+    func next() -> Int? {
+        let index = taken.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
+    }
+
+    /// Counts one more finished checker and hands the count to `report`, one call at a time.
+    func finished(_ report: (Int) -> Void) {
+        done.withLock { n in
+            n += 1
+            report(n)
+        }
+    }
 }
 
 /// A running `checkAndStoreEvery` loop.
