@@ -178,6 +178,16 @@ extension Checkup {
         return nil
     }
 
+    /// `checkerTypes`' names, sorted, as errors list them.
+    private static let checkerTypeNames = checkerTypes.keys.sorted()
+
+    /// A name or address as it tells two checkers apart: a string as it is (the common case,
+    /// without quoting it), anything else as JSON.
+    private static func identityPart(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return "s" + s }
+        return "j" + value.shortText
+    }
+
     /// The checkers of an array key (`checkers`, `canary`), each with its element's reader.
     /// Two of one type with the same name and address are an error: the page, the summaries and
     /// the alerts could not tell them apart.
@@ -188,11 +198,11 @@ extension Checkup {
         for (i, element) in try elements(c, key, problems) {
             let reader = c.child(element, at: "\(key)[\(i)]")
             try problems.step(()) { () throws(CheckupError) in
-                let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypes.keys.sorted())
+                let type = try discriminator(reader, keys: ["type"], kind: "checker", known: checkerTypeNames)
                 // The discriminator was looked up in checkerTypes, and all of them are checkers.
                 let checker = try checkerTypes[type.value]!.init(config: reader) as! any Checker
                 let name = element["endpoint_name"] ?? element["name"] ?? .null, address = element["endpoint_url"] ?? element["command"] ?? element["domain"] ?? .null
-                let identity = "\(type.value) \(name.shortText) \(address.shortText)"
+                let identity = "\(type.value) \(identityPart(name)) \(identityPart(address))"
                 if let first = seen[identity] {
                     throw reader.error(nil, "\(name.shortText) at \(address.shortText) repeats \(key)[\(first)]; the page and alerts could not tell them apart")
                 }

@@ -14,12 +14,9 @@ struct DomainExpiring: Checker {
     /// `checker` with its host's domain judged too, or `checker` itself when it has no
     /// `domain_expiry_threshold` or its host is an address or a single label.
     static func wrapping(_ checker: any Checker, store: (any CheckerStore)?, now: Int64?) -> any Checker {
-        let found: (ProbeOptions, String)? = switch checker {
-        case let c as HTTPChecker: (c.probe, HTTPChecker.host(of: c.url))
-        case let c as TCPChecker: HostPort.parse(c.address).map { (c.probe, $0.host) }
-        case let c as TLSChecker: HostPort.parse(c.address).map { (c.probe, $0.host) }
-        default: nil
-        }
+        // A conformance lookup and the threshold first: this runs for every check of a round.
+        guard let probing = checker as? any HostProbing, probing.probe.domainExpiryThreshold > .zero else { return checker }
+        let found = probing.probedHost.map { (probing.probe, $0) }
         guard let (probe, host) = found, probe.domainExpiryThreshold > .zero, DNSResolver.canonicalAddress(host) == nil,
               let ascii = Punycode.asciiHost(host.hasSuffix(".") ? String(host.dropLast()) : host), ascii.contains(".") else { return checker }
         var domain = DomainChecker(name: checker.name, domain: ascii.lowercased(), expiryThreshold: probe.domainExpiryThreshold,
@@ -44,4 +41,23 @@ struct DomainExpiring: Checker {
         result.notice = result.notice.isEmpty ? registration.notice : "\(result.notice); \(registration.notice)"
         return result
     }
+}
+
+/// A checker whose host's domain registration `domain_expiry_threshold` may judge.
+protocol HostProbing {
+    var probe: ProbeOptions { get }
+    /// The host the checker connects to; nil when its address does not parse.
+    var probedHost: String? { get }
+}
+
+extension HTTPChecker: HostProbing {
+    var probedHost: String? { HTTPChecker.host(of: url) }
+}
+
+extension TCPChecker: HostProbing {
+    var probedHost: String? { HostPort.parse(address)?.host }
+}
+
+extension TLSChecker: HostProbing {
+    var probedHost: String? { HostPort.parse(address)?.host }
 }

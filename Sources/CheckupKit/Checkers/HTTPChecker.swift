@@ -110,8 +110,11 @@ public struct HTTPChecker: Checker, Equatable {
 
     /// The host of a URL, IPv6 literals without brackets (a split of the text, not a URL parse:
     /// it runs for every checker of a config).
-    static func host(of url: String) -> String {
-        let authority = Substring(URLRedaction.Parts(url).hostAndPort), bytes = authority.utf8
+    static func host(of url: String) -> String { host(ofAuthority: URLRedaction.Parts(url).hostAndPort) }
+
+    /// The host of a URL's `host[:port]` part, IPv6 literals without brackets.
+    static func host(ofAuthority hostAndPort: String) -> String {
+        let authority = Substring(hostAndPort), bytes = authority.utf8
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return "" }
             return String(authority[authority.index(after: authority.startIndex)..<close])
@@ -129,9 +132,15 @@ public struct HTTPChecker: Checker, Equatable {
 
         init(_ url: String, secrets: [String]) {
             problem = httpURLProblem(url, allowsIDN: true)
-            endpoint = URLRedaction.publicForm(url, secrets: secrets)
-            requestURL = Punycode.asciiURL(url) ?? url
-            host = HTTPChecker.host(of: requestURL)
+            let parts = URLRedaction.Parts(url)  // split once: this runs for every checker of a config
+            endpoint = URLRedaction.publicForm(parts, secrets: secrets)
+            if parts.hostAndPort.utf8.allSatisfy({ $0 < 0x80 }) {
+                requestURL = url
+                host = HTTPChecker.host(ofAuthority: parts.hostAndPort)
+            } else {
+                requestURL = Punycode.asciiURL(url) ?? url
+                host = HTTPChecker.host(of: requestURL)
+            }
         }
     }
 

@@ -180,7 +180,8 @@ struct ConfigReader {
     }
 
     private func substitutedText(_ s: String, key: String) throws(CheckupError) -> (String, [String]) {
-        guard s.contains("$") else { return (s, []) }
+        // A byte search: String.contains(String) goes through NSString with Foundation imported.
+        guard s.utf8.contains(UInt8(ascii: "$")) else { return (s, []) }
         var secrets: [String] = []
         var out = ""
         var rest = Substring(s)

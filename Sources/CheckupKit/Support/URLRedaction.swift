@@ -13,7 +13,11 @@ enum URLRedaction {
     /// `url` without its user-info and with every part that contains one of `secrets` redacted.
     /// Text that is not a `scheme://` URL (a relative path) keeps any `@`.
     static func publicForm(_ url: String, secrets: [String] = []) -> String {
-        let parts = Parts(url)
+        publicForm(Parts(url), secrets: secrets)
+    }
+
+    /// `publicForm(_:secrets:)` of a URL already split.
+    static func publicForm(_ parts: Parts, secrets: [String] = []) -> String {
         let hidden = secrets.filter { !$0.isEmpty }
         if hidden.isEmpty {  // nothing to redact: the parts as they are, without the user-info
             return parts.scheme + parts.hostAndPort + parts.path + (parts.query.map { "?" + $0 } ?? "")
