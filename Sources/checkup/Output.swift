@@ -52,7 +52,7 @@ struct OutputOptions: Equatable {
         let text: String
         switch format ?? (toTerminal ? .table : .text) {
         case .text:
-            text = results.map { $0.description(colored: colored) + "\n" }.joined()
+            text = CheckResult.text(of: results, colored: colored)
         case .table:
             text = ResultTable.render(results, colored: colored)
         case .json:

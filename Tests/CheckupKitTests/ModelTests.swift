@@ -86,6 +86,19 @@ import Testing
         #expect(GoDuration.parse(text) == nil)
     }
 
+    @Test func theTextOfManyResultsKeepsTheirOrderWhenFormattedInChunks() {
+        // More than one chunk of 512, and a last chunk that is not full.
+        let results = (0..<1_300).map { (i: Int) -> CheckResult in
+            let rtt = Duration.microseconds(Int64(i)), up = i % 3 != 0
+            return CheckResult(title: "t\(i)", endpoint: "http://e\(i)", timestamp: Int64(i),
+                               times: [Attempt(rtt: rtt)], healthy: up, down: !up)
+        }
+        let expected = results.map { $0.description(colored: false) + "\n" }.joined()
+        #expect(CheckResult.text(of: results, colored: false) == expected)
+        #expect(CheckResult.text(of: Array(results.prefix(3)), colored: true) == results.prefix(3).map { $0.description(colored: true) + "\n" }.joined())
+        #expect(CheckResult.text(of: [], colored: false) == "")
+    }
+
     @Test func resultJSONFollowsGoKeyOrderAndOmitEmpty() {
         let r = CheckResult(title: "Example", endpoint: "http://www.example.com", timestamp: 1_472_688_000_123_456_789,
                             times: [Attempt(rtt: .nanoseconds(81_234_567)), Attempt(rtt: .nanoseconds(79_876_543))],
