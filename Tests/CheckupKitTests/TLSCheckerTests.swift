@@ -52,6 +52,23 @@ import Testing
         #expect(mismatch.times[0].error == "certificate is not valid for localhost (subject O=checkup tests,CN=other.example)")
     }
 
+    @Test func aRootFileThatChangesIsReadAgain() async throws {
+        // The store built from a root file is kept between checks; a new file in its place counts.
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let roots = dir + "/roots.pem"
+        try FileManager.default.copyItem(atPath: tlsPeers.directory + "/selfsigned.pem", toPath: roots)
+        let wrong = try await check("good", roots: [roots])
+        #expect(wrong.status == .down && (wrong.times[0].error ?? "").hasPrefix("certificate is not trusted"), "\(wrong.times)")
+        #expect(try await check("good", roots: [roots]).status == .down)  // the kept store, same answer
+        let ca = try Data(contentsOf: URL(fileURLWithPath: tlsPeers.caFile))
+        try ca.write(to: URL(fileURLWithPath: roots + ".new"))
+        #expect(rename(roots + ".new", roots) == 0)
+        #expect(try await check("good", roots: [roots]).status == .healthy)
+        try FileManager.default.removeItem(atPath: roots)
+        await #expect(throws: CheckupError.self) { try await check("good", roots: [roots]) }  // never the kept store
+    }
+
     @Test func unreachableOrStalledServersAreDownWithinTheTimeout() async throws {
         let closed = try await TLSChecker(name: "closed", address: "127.0.0.1:\(closedPort())").check()
         #expect(closed.status == .down && closed.certificate == nil)

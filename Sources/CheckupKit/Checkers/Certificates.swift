@@ -41,26 +41,23 @@ final class CertificateChain {
     /// Why the chain is not trusted, or nil when it verifies.
     /// - Parameter roots: PEM files of trusted roots; empty means the system's.
     func trustProblem(roots: [String]) -> String? {
-        guard let store = X509_STORE_new() else { return "cannot create a certificate store" }
-        defer { X509_STORE_free(store) }
-        if roots.isEmpty {
-            X509_STORE_set_default_paths(store)
-        } else {
-            for path in roots where X509_STORE_load_file(store, path) != 1 {
-                return "cannot load trusted root \(path)"
+        let verdict = TrustStores.withStore(roots: roots) { store -> String? in
+            guard let context = X509_STORE_CTX_new(), let untrusted = copenssl_x509_stack_new() else {
+                return "cannot create a verification context"
             }
+            defer {
+                X509_STORE_CTX_free(context)
+                copenssl_x509_stack_free(untrusted)
+            }
+            for intermediate in certificates.dropFirst() { copenssl_x509_stack_push(untrusted, intermediate) }
+            guard X509_STORE_CTX_init(context, store, leaf, untrusted) == 1 else { return "cannot start verification" }
+            if X509_verify_cert(context) == 1 { return nil }
+            return String(cString: X509_verify_cert_error_string(Int(X509_STORE_CTX_get_error(context))))
         }
-        guard let context = X509_STORE_CTX_new(), let untrusted = copenssl_x509_stack_new() else {
-            return "cannot create a verification context"
+        switch verdict {
+        case .success(let problem): return problem
+        case .failure(let failure): return failure.message
         }
-        defer {
-            X509_STORE_CTX_free(context)
-            copenssl_x509_stack_free(untrusted)
-        }
-        for intermediate in certificates.dropFirst() { copenssl_x509_stack_push(untrusted, intermediate) }
-        guard X509_STORE_CTX_init(context, store, leaf, untrusted) == 1 else { return "cannot start verification" }
-        if X509_verify_cert(context) == 1 { return nil }
-        return String(cString: X509_verify_cert_error_string(Int(X509_STORE_CTX_get_error(context))))
     }
 
     /// Whether the leaf is valid for `host` (a DNS name or an IP address).

@@ -2,6 +2,15 @@ internal import CCurl
 import Foundation
 
 extension CurlEngine {
+    /// Whether this libcurl has a default CA bundle file (Debian's: /etc/ssl/certs/ca-certificates.crt,
+    /// the same roots as its CA directory), so that a transfer may trust the file alone.
+    static let defaultCABundle: Bool = {
+        guard let easy = curl_easy_init() else { return false }
+        defer { curl_easy_cleanup(easy) }
+        var path: UnsafeMutablePointer<CChar>?
+        return ccurl_getinfo_string(easy, CURLINFO_CAINFO, &path) == CURLE_OK && path != nil
+    }()
+
     /// Makes and configures the easy handle for a job, and adds it to the multi handle.
     /// A job that cannot start is resumed at once with a failed response.
     /// libcurl copies every string option (but not lists or `POSTFIELDS`), so the strings are
@@ -41,8 +50,15 @@ extension CurlEngine {
         if r.connectOnly { check(ccurl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)) }
         if r.collectCertificates { check(ccurl_setopt_long(easy, CURLOPT_CERTINFO, 1)) }
         if let wire = r.wire { check(wire.attach(to: easy)) }
+        // Trust one file of roots, never the CA directory too: a `tls_ca_file` replaces the
+        // system's roots rather than adding to them, and libcurl keeps the store it builds from a
+        // file in the multi handle (`CURLOPT_CA_CACHE_TIMEOUT`) only when no CA path is set; with
+        // the path, it parsed the whole bundle again for every TLS check.
         if let ca = r.tlsCAFile {
             set(CURLOPT_CAINFO, ca)
+            check(ccurl_setopt_string(easy, CURLOPT_CAPATH, nil))
+        } else if Self.defaultCABundle {
+            check(ccurl_setopt_string(easy, CURLOPT_CAPATH, nil))
         }
         switch r.method {
         case "GET": break
