@@ -108,17 +108,21 @@ extension TCPChecker {
 enum HostPort {
     /// Splits `example.com:443`, `127.0.0.1:53` or `[::1]:8080`; nil when it is not such an address.
     static func parse(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
+        // Searches over the UTF-8 bytes: it runs for every check, and `String.contains(String)`
+        // goes through NSString with Foundation imported.
+        let bytes = text.utf8
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         var host = String(text[..<colon])
-        guard let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        guard let port = Int(text[bytes.index(after: colon)...]), (1...65535).contains(port) else { return nil }
         if host.hasPrefix("[") {
             guard host.hasSuffix("]") else { return nil }
             host = String(host.dropFirst().dropLast())
-        } else if host.contains(":") {
+        } else if host.utf8.contains(UInt8(ascii: ":")) {
             return nil  // an IPv6 literal needs brackets
         }
-        guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == "@" }),
-              host.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
+        guard !host.isEmpty, host.unicodeScalars.allSatisfy({
+            $0.isASCII && $0.value > 0x20 && $0.value != 0x7F && $0 != "/" && $0 != "@"
+        }) else { return nil }
         return (host, port)
     }
 
