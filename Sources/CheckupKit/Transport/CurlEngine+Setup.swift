@@ -8,7 +8,8 @@ extension CurlEngine {
         guard let easy = curl_easy_init() else { return false }
         defer { curl_easy_cleanup(easy) }
         var path: UnsafeMutablePointer<CChar>?
-        return ccurl_getinfo_string(easy, CURLINFO_CAINFO, &path) == CURLE_OK && path != nil
+        guard ccurl_getinfo_string(easy, CURLINFO_CAINFO, &path) == CURLE_OK, let path else { return false }
+        return access(path, R_OK) == 0  // else the CA directory alone may still hold the roots
     }()
 
     /// Makes and configures the easy handle for a job, and adds it to the multi handle.
