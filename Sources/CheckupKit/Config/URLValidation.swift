@@ -30,7 +30,8 @@ func httpURLProblem(_ url: String, allowsIDN: Bool = false) -> String? {
           scheme == "http" || scheme == "https" else {
         return "is not an http(s) URL"
     }
-    guard let host = components.host, !host.isEmpty else { return "has no host" }
+    // The host as written: `host` would decode it through ICU's IDNA, for every checker.
+    guard let host = components.percentEncodedHost, !host.isEmpty else { return "has no host" }
     return nil
 }
 
