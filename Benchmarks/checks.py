@@ -141,20 +141,36 @@ class Bench:
                              stderr=subprocess.DEVNULL, cwd=d)
         samples = []
         deadline = time.monotonic() + minutes * 60
+        first_cpu = last_cpu = None
         try:
             while time.monotonic() < deadline:
                 time.sleep(5)
                 samples.append(peers.rss_of(p.pid))
+                cpu = (cpu_seconds(p.pid), time.monotonic())
+                first_cpu = first_cpu or cpu
+                last_cpu = cpu
         finally:
             start = time.perf_counter()
             p.send_signal(signal.SIGTERM)
             p.wait(timeout=30)
             stop = time.perf_counter() - start
+        # CPU per round: user + system time between the first and the last sample, over the
+        # 10 s rounds that began between them (the start-up and first round left out).
+        rounds = (last_cpu[1] - first_cpu[1]) / 10
+        per_round = (last_cpu[0] - first_cpu[0]) / rounds if rounds >= 1 else None
         self.figures['every 10s, %d checkers' % n] = {'checkup': {
             'rss_after': samples[-1], 'rss_max': max(samples), 'rss_first': samples[0], 'minutes': minutes,
-            'stop_s': stop, 'samples': samples}}
-        log('  RSS %.1f MB after %g min (first %.1f, max %.1f); stopped in %.2f s' % (
-            samples[-1] / 1e6, minutes, samples[0] / 1e6, max(samples) / 1e6, stop))
+            'stop_s': stop, 'samples': samples, 'cpu_per_round_s': per_round}}
+        log('  RSS %.1f MB after %g min (first %.1f, max %.1f); CPU per round %s; stopped in %.2f s' % (
+            samples[-1] / 1e6, minutes, samples[0] / 1e6, max(samples) / 1e6,
+            '%.0f ms' % (per_round * 1000) if per_round is not None else 'n/a', stop))
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a running process, from /proc/PID/stat."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def main():

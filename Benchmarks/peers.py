@@ -174,6 +174,8 @@ def markdown(report):
             out.append('\n`checkup --help`: %.1f ms median (%.1f–%.1f), %.1f MB max RSS' % (
                 f['wall_ms']['median'], f['wall_ms']['min'], f['wall_ms']['max'], f['max_rss']['median'] / 1e6))
         if 'rss_after' in f:
-            out.append('\n`%s`: RSS %.1f MB after %g min (%.1f MB after the first 5 s, at most %.1f MB); stopped in %.2f s' % (
-                workload, f['rss_after'] / 1e6, f['minutes'], f['rss_first'] / 1e6, f['rss_max'] / 1e6, f['stop_s']))
+            cpu = f.get('cpu_per_round_s')
+            out.append('\n`%s`: RSS %.1f MB after %g min (%.1f MB after the first 5 s, at most %.1f MB); CPU per round %s; stopped in %.2f s' % (
+                workload, f['rss_after'] / 1e6, f['minutes'], f['rss_first'] / 1e6, f['rss_max'] / 1e6,
+                '%.0f ms' % (cpu * 1000) if cpu is not None else 'n/a', f['stop_s']))
     return '\n'.join(out)
