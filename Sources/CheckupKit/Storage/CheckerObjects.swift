@@ -42,13 +42,13 @@ extension S3Storage: CheckerStore {
 
 extension FileSystemStorage {
     /// Replaces the file at `key` (relative to the directory) whole, making its folders first.
-    func replaceFile(_ key: String, with data: Data) throws(CheckupError) {
+    func replaceFile(_ key: String, with data: Data, durable: Bool = true) throws(CheckupError) {
         let folder = AtomicFile.folder(of: path(key))
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw CheckupError(.storage, "creating directory \(folder): \((error as NSError).localizedDescription)")
         }
-        try AtomicFile.replace(path(key), with: data)
+        try AtomicFile.replace(path(key), with: data, durable: durable)
     }
 }

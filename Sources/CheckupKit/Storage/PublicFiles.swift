@@ -51,7 +51,7 @@ public enum PublicFileKey {
 extension FileSystemStorage: PublicFileStorage {
     public func writePublicFile(_ key: String, _ data: Data) async throws {
         try PublicFileKey.check(key)
-        try replaceFile(key, with: data)
+        try replaceFile(key, with: data, durable: false)  // derived again by every round
     }
 
     public func readPublicFile(_ key: String) async throws -> Data? {

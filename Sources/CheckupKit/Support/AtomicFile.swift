@@ -8,21 +8,24 @@ enum AtomicFile {
     static let tempPrefix = ".checkup-tmp-"
 
     /// Replaces (or creates) `path` with `data`.
+    /// - Parameter durable: sync the file and its folder, so that the new file survives a power
+    ///   cut. Files derived again every round (the badges, the feeds) skip it: the rename still
+    ///   makes the change all or nothing, and syncing thousands of them a round took half a second.
     /// - Throws: `CheckupError` (`.storage`) naming the file and the system's reason.
-    static func replace(_ path: String, with data: Data) throws(CheckupError) {
+    static func replace(_ path: String, with data: Data, durable: Bool = true) throws(CheckupError) {
         let folder = folder(of: path)
-        let temp = try writeTemporary(data, in: folder)
+        let temp = try writeTemporary(data, in: folder, sync: durable)
         if rename(temp, path) != 0 {
             let code = errno
             unlink(temp)
             throw failure("writing \(path)", code)
         }
-        syncFolder(folder)
+        if durable { syncFolder(folder) }
     }
 
-    /// Writes `data` to a new synced temporary file in `folder` and returns its path; the caller
-    /// links or renames it into place and removes it.
-    static func writeTemporary(_ data: Data, in folder: String) throws(CheckupError) -> String {
+    /// Writes `data` to a new temporary file in `folder` (synced unless `sync` is false) and
+    /// returns its path; the caller links or renames it into place and removes it.
+    static func writeTemporary(_ data: Data, in folder: String, sync: Bool = true) throws(CheckupError) -> String {
         let temp = (folder.isEmpty ? "" : folder.hasSuffix("/") ? folder : folder + "/")
             + "\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -42,7 +45,7 @@ enum AtomicFile {
                 offset += n
             }
         }
-        if failed == 0 && fsync(fd) != 0 { failed = errno }
+        if failed == 0 && sync && fsync(fd) != 0 { failed = errno }
         if failed != 0 {
             unlink(temp)
             throw failure("writing \(temp)", failed)
