@@ -74,6 +74,18 @@ import Testing
         let data = try #require(try await storage.readPublicFile("badges/web.json"))
         let json = try #require(try JSONValue.parse(data).objectValue)
         #expect(json["message"] == .string("major outage · 96.66% · 90 ms") && json["color"] == .string("red"))
+
+        // Same state, other figures: kept until the refresh interval passed, then written.
+        var slower = (0..<30).map { summaryResult("Web", at: now - 30 * 60_000 + Int64($0) * 60_000, rtt: 400) }
+        slower += (0..<5).map { summaryResult("Web", at: now - 40 * Self.day + Int64($0) * 60_000, .down) }
+        let later = StatusSummary(origin: "a", rebuildingFrom: slower, now: now * 1_000_000)
+        let refresh = StatusBadges.refreshMilliseconds
+        #expect(StatusBadges.badges(down, summary: later, at: now + 1_000)[0].badge.message != "major outage · 96.66% · 90 ms")
+        #expect(try await StatusBadges.publish(down, summary: later, to: storage, at: now + 1_000) == 0)
+        #expect(try await StatusBadges.publish(down, summary: later, to: storage, at: now + refresh - 1) == 0)
+        #expect(try await StatusBadges.publish(down, summary: later, to: storage, at: now + refresh) == 3)
+        // A change of state is written at once, whatever the time.
+        #expect(try await StatusBadges.publish(components, summary: later, to: storage, at: now + refresh + 1) == 3)
     }
 
     @Test func badgesOfAStoredRoundRenderInChromium() async throws {

@@ -123,32 +123,49 @@ public enum StatusBadges {
         })))
     }
 
+    /// How long a badge whose state (colour) is unchanged keeps figures that moved before they
+    /// are rewritten: as long as Shields.io caches a badge (`cacheSeconds`). A state change is
+    /// written at once; without this, every round rewrote nearly every badge for a 0.1 ms change
+    /// of a median.
+    public static let refreshMilliseconds: Int64 = 300_000
+
     /// Writes the badges of `components` that differ from those last written (by the digests
-    /// in `badges/index.json`), then the index; returns how many files were written. Cancelled,
-    /// it stops between two badges and the next round writes the rest.
+    /// in `badges/index.json`), then the index; returns how many files were written. A badge
+    /// whose colour is the same is rewritten at most every `refreshMilliseconds`. Cancelled, it
+    /// stops between two badges and the next round writes the rest.
     @discardableResult
     static func publish(_ components: [StatusComponent], summary: StatusSummary?, to files: any PublicFileStorage,
                         at nowMS: Int64) async throws -> Int {
-        var digests: [String: String] = [:]
-        if let data = try await files.readPublicFile(indexKey), let o = (try? JSONValue.parse(data))?.objectValue?["digests"]?.objectValue {
-            for (key, value) in o.pairs { if let d = value.stringValue { digests[key] = d } }
+        var digests: [String: String] = [:], colors: [String: String] = [:], writtenAt: [String: Int64] = [:]
+        if let data = try await files.readPublicFile(indexKey), let index = (try? JSONValue.parse(data))?.objectValue {
+            for (key, value) in index["digests"]?.objectValue?.pairs ?? [] { if let d = value.stringValue { digests[key] = d } }
+            for (key, value) in index["colors"]?.objectValue?.pairs ?? [] { if let c = value.stringValue { colors[key] = c } }
+            for (key, value) in index["written"]?.objectValue?.pairs ?? [] { if case .int(let ms) = value { writtenAt[key] = ms } }
         }
         var written = 0
         // A stop (SIGTERM) ends the writing between two files: the first round writes two files
-        // per checker, each synced, and the index below records just those written.
+        // per checker, and the index below records just those written.
         badges: for (stem, badge) in badges(components, summary: summary, at: nowMS) {
             if Task.isCancelled { break badges }
             for (key, data) in [("badges/\(stem).svg", svg(badge)), ("badges/\(stem).json", shields(badge))] {
                 let digest = Digest.sha256Hex(Array(data))
                 guard digests[key] != digest else { continue }
+                if colors[key] == badge.hex, let at = writtenAt[key], (0..<refreshMilliseconds).contains(nowMS - at) { continue }
                 try await files.writePublicFile(key, data)
                 digests[key] = digest
+                colors[key] = badge.hex
+                writtenAt[key] = nowMS
                 written += 1
             }
         }
         guard written > 0 else { return 0 }
-        let index = JSONObject(digests.keys.sorted().map { ($0, JSONValue.string(digests[$0] ?? "")) })
-        try await files.writePublicFile(indexKey, StatuspageAPI.data([("version", .int(1)), ("digests", .object(index))]))
+        let keys = digests.keys.sorted()
+        func object<V>(_ map: [String: V], _ value: (V) -> JSONValue) -> JSONValue {
+            .object(JSONObject(keys.compactMap { key in map[key].map { (key, value($0)) } }))
+        }
+        try await files.writePublicFile(indexKey, StatuspageAPI.data([
+            ("version", .int(1)), ("digests", object(digests) { .string($0) }),
+            ("colors", object(colors) { .string($0) }), ("written", object(writtenAt) { .int($0) })]))
         return written + 1
     }
 }
