@@ -147,7 +147,7 @@ public struct StatusSummaries: Sendable {
         let local = reader is FileSystemStorage
         var skipped: [(name: String, reason: String)] = []
         // Each name's time read once, not at every comparison (that was a tenth of the time).
-        let names = try await reader.allCheckFiles().keys.map { (FileSystemStorage.prefixTime($0), $0) }.sorted(by: <).map(\.1)
+        let names = try await reader.checkFileNames().map { (FileSystemStorage.prefixTime($0), $0) }.sorted(by: <).map(\.1)
         var summaries = [origin: StatusSummary(origin: origin)]
         var window: [String: [CheckResult]] = [:], inWindow = 0
         func addWindow() {
