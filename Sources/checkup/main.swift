@@ -8,9 +8,12 @@ signal(SIGPIPE, SIG_IGN)
 // Two malloc arenas, not one per thread: a long `every` run re-reads its summary each round, and
 // per-thread arenas let that fragment into three times the memory (Scripts/long-run: about 180 MB
 // against 60 MB steady, 200 checkers every second).
-limitMallocArenas(to: 2)
-
+// One for `summarize`, set before its reading threads start: it makes results on those threads
+// and frees them on the adding one, and a second arena held 2.4 MB more of them at the peak
+// (Benchmarks/summarize.py).
 let arguments = Array(CommandLine.arguments.dropFirst())
+limitMallocArenas(to: arguments.first { Invocation.commandWords.contains($0) } == "summarize" ? 1 : 2)
+
 let status: Int32
 do {
     status = try await Invocation(parsing: arguments).run()

@@ -8,7 +8,7 @@ import Foundation
 // the same results for every file.
 
 /// A result as a check file holds it, every field optional.
-private struct StoredResult: Decodable {
+struct StoredResult: Decodable {
     var title: String?, endpoint: String?, timestamp: Int64?, times: [StoredAttempt]?, threshold: Int64?
     var healthy: Bool?, degraded: Bool?, down: Bool?, notice: String?, message: String?
     var certificate: StoredCertificate?, origin: String?, flaky: Bool?
@@ -25,7 +25,7 @@ private struct StoredResult: Decodable {
     }
 }
 
-private struct StoredAttempt: Decodable {
+struct StoredAttempt: Decodable {
     var rtt: Int64?, error: String?, lookup: Int64?, connect: Int64?, tls: Int64?, firstByte: Int64?
     var address: String?, warnings: [String]?
 
@@ -43,7 +43,7 @@ private struct StoredAttempt: Decodable {
     }
 }
 
-private struct StoredCertificate: Decodable {
+struct StoredCertificate: Decodable {
     var subject: String?, issuer: String?, notBefore: String?, notAfter: String?
 
     enum CodingKeys: String, CodingKey { case subject, issuer, notBefore = "not_before", notAfter = "not_after" }

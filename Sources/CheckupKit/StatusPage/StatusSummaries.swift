@@ -13,8 +13,9 @@ public struct StatusSummaries: Sendable {
     public static let manifestKey = "summaries/index.json"
     /// How often a compare-and-swap is tried before giving up.
     static let attempts = 8
-    /// How many check files `rebuild` reads at a time.
-    static let rebuildWindow = 256
+    /// How many check files `rebuild` adds to the summaries at a time (and reads ahead at most):
+    /// 3,200 results of 50 endpoints, a few MB.
+    static let rebuildWindow = 64
 
     /// Where the summaries are kept.
     public var storage: any SummaryStorage
@@ -141,57 +142,65 @@ public struct StatusSummaries: Sendable {
                                  progress: ProgressSink = .discard, maintenance: [MaintenanceWindow] = [])
         async throws -> (summaries: [StatusSummary], skipped: [(name: String, reason: String)]) {
         // Oldest first, a window of files at a time, each added as of its own newest result: as
-        // the nodes would have added them live, so memory stays bounded by one window and every
+        // the nodes would have added them live, so memory stays bounded by two windows and every
         // finished day is rolled up from all of its results.
         let local = reader is FileSystemStorage
         var skipped: [(name: String, reason: String)] = []
-        let names = try await reader.allCheckFiles().keys.sorted {
-            (FileSystemStorage.prefixTime($0), $0) < (FileSystemStorage.prefixTime($1), $1)
-        }
+        // Each name's time read once, not at every comparison (that was a tenth of the time).
+        let names = try await reader.checkFileNames().map { (FileSystemStorage.prefixTime($0), $0) }.sorted(by: <).map(\.1)
         var summaries = [origin: StatusSummary(origin: origin)]
-        var start = 0, read = 0
-        while start < names.count {
-            let window = Array(names[start..<min(start + Self.rebuildWindow, names.count)])
-            start += window.count
-            var byOrigin: [String: [CheckResult]] = [:]
-            try await withThrowingTaskGroup(of: [CheckResult].self) { group in
-                var next = 0
-                func fetchNext() {
-                    let name = window[next]
-                    next += 1
-                    group.addTask {
-                        do {
-                            return try await reader.fetch(name)
-                        } catch let error as CheckupError where error.code == .format || local && error.code == .storage {
-                            throw SkippedFile(name: name, reason: error.message.contains(name) ? error.message : "\(name): \(error.message)")
-                        }
-                    }
-                }
-                while next < min(concurrency, window.count) { fetchNext() }
-                while true {
-                    let batch: [CheckResult]
-                    do {
-                        guard let fetched = try await group.next() else { break }
-                        batch = fetched
-                    } catch let skip as SkippedFile {
-                        skipped.append((skip.name, skip.reason))
-                        read += 1
-                        if next < window.count { fetchNext() }
-                        continue
-                    }
-                    read += 1
-                    progress.report(read, names.count, "check files")
-                    for result in batch where !maintenance.contains(where: { $0.holds(result) }) {
-                        byOrigin[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result)
-                    }
-                    if next < window.count { fetchNext() }
-                }
-            }
-            for (name, results) in byOrigin {
+        var window: [String: [CheckResult]] = [:], inWindow = 0
+        func addWindow() {
+            for (name, results) in window {
                 guard let newest = results.map(\.timestamp).max() else { continue }
                 summaries[name, default: StatusSummary(origin: name)].add(results, now: min(newest, now))
             }
+            window = [:]
+            inWindow = 0
         }
+        // The files are fetched `concurrency` at a time and taken in order, up to a window ahead
+        // of the one being added: adding a window overlaps reading the next, and no more than
+        // two windows of results are held.
+        try await withThrowingTaskGroup(of: (Int, Result<[CheckResult], SkippedFile>).self) { group in
+            var next = 0, taken = 0, inFlight = 0
+            var fetched: [Int: Result<[CheckResult], SkippedFile>] = [:]
+            func fetchMore() {
+                while next < names.count && inFlight < concurrency && next - taken < Self.rebuildWindow {
+                    let i = next, name = names[i]
+                    next += 1
+                    inFlight += 1
+                    group.addTask {
+                        do {
+                            return (i, .success(try await reader.fetch(name)))
+                        } catch let error as CheckupError where error.code == .format || local && error.code == .storage {
+                            return (i, .failure(SkippedFile(name: name, reason: error.message.contains(name) ? error.message : "\(name): \(error.message)")))
+                        }
+                    }
+                }
+            }
+            fetchMore()
+            while let (i, outcome) = try await group.next() {
+                inFlight -= 1
+                fetched[i] = outcome
+                while let outcome = fetched.removeValue(forKey: taken) {
+                    taken += 1
+                    switch outcome {
+                    case .failure(let skip):
+                        skipped.append((skip.name, skip.reason))
+                    case .success(let batch):
+                        progress.report(taken, names.count, "check files")
+                        for result in batch where !maintenance.contains(where: { $0.holds(result) }) {
+                            window[result.origin.isEmpty ? origin : originName(result.origin), default: []].append(result)
+                        }
+                    }
+                    fetchMore()
+                    inWindow += 1
+                    if inWindow == Self.rebuildWindow { addWindow() }
+                }
+                fetchMore()
+            }
+        }
+        addWindow()
         var written: [StatusSummary] = []
         for name in summaries.keys.sorted() {
             guard var summary = summaries[name] else { continue }
@@ -267,7 +276,7 @@ public struct StatusSummaries: Sendable {
 }
 
 /// A check file `rebuildReporting` leaves out, carried out of its task group; `reason` names it.
-private struct SkippedFile: Error {
+private struct SkippedFile: Error, Sendable {
     var name: String
     var reason: String
 }

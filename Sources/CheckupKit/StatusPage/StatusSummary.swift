@@ -158,7 +158,9 @@ public struct StatusSummary: Sendable, Equatable {
     }
 
     private static func inOrder(_ results: [CheckResult]) -> [CheckResult] {
-        results.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+        // Usually in order already (a round, a rebuild's check files): then no copy is made.
+        if zip(results, results.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp }) { return results }
+        return results.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
     }
 
     /// Files results (in time order) under their endpoints, adding endpoints not seen before.
@@ -193,25 +195,28 @@ public struct StatusSummary: Sendable, Equatable {
         let oldest = nowMS - Int64(Self.retentionDays) * 86_400_000
         let oldestDay = Day.key(oldest)
         for i in endpoints.indices {
-            var e = endpoints[i]
-            let finished = e.open.partitioningIndex { $0.key >= keepRecentDay }
-            if finished > 0 {
-                e.frozen = Day.merged(e.frozen, e.open[..<finished].map(\.day))
-                e.open.removeFirst(finished)
-            }
-            // Cut-offs on whole buckets, so each bucket is folded once, from all its points.
-            func floor(_ ms: Int64, _ bucket: Int64) -> Int64 { ms >= 0 ? ms / bucket * bucket : (ms - bucket + 1) / bucket * bucket }
-            e.recent = Point.compacted(e.recent, before: floor(nowMS - rawWindowMs, 60_000), bucket: 60_000)
-            e.recent = Point.compacted(e.recent, before: floor(nowMS - minuteWindowMs, 900_000), bucket: 900_000)
-            let gone = e.recent.partitioningIndex { $0.time >= floor(nowMS - recentWindowMs, 900_000) }
-            if gone > 0 { e.recent.removeFirst(gone) }
-            e.frozen.removeAll { $0.key < oldestDay }
-            e.events.removeAll { $0.time < oldest }
-            if e.events.count > Self.maxEvents { e.events.removeFirst(e.events.count - Self.maxEvents) }
-            endpoints[i] = e
+            prune(&endpoints[i], nowMS: nowMS, keepRecentDay: keepRecentDay, oldest: oldest, oldestDay: oldestDay)
         }
         endpoints.removeAll { $0.recent.isEmpty && $0.frozen.isEmpty && $0.open.isEmpty && $0.events.isEmpty }
         endpoints.sort { ($0.title, $0.endpoint) < ($1.title, $1.endpoint) }
+    }
+
+    /// Prunes one endpoint in place (a copy would copy its arrays on every change).
+    private static func prune(_ e: inout Endpoint, nowMS: Int64, keepRecentDay: String, oldest: Int64, oldestDay: String) {
+        let finished = e.open.partitioningIndex { $0.key >= keepRecentDay }
+        if finished > 0 {
+            e.frozen = Day.merged(e.frozen, e.open[..<finished].map(\.day))
+            e.open.removeFirst(finished)
+        }
+        // Cut-offs on whole buckets, so each bucket is folded once, from all its points.
+        func floor(_ ms: Int64, _ bucket: Int64) -> Int64 { ms >= 0 ? ms / bucket * bucket : (ms - bucket + 1) / bucket * bucket }
+        e.recent = Point.compacted(e.recent, before: floor(nowMS - rawWindowMs, 60_000), bucket: 60_000)
+        e.recent = Point.compacted(e.recent, before: floor(nowMS - minuteWindowMs, 900_000), bucket: 900_000)
+        let gone = e.recent.partitioningIndex { $0.time >= floor(nowMS - recentWindowMs, 900_000) }
+        if gone > 0 { e.recent.removeFirst(gone) }
+        e.frozen.removeAll { $0.key < oldestDay }
+        e.events.removeAll { $0.time < oldest }
+        if e.events.count > Self.maxEvents { e.events.removeFirst(e.events.count - Self.maxEvents) }
     }
 
     static func milliseconds(_ ns: Int64) -> Int64 { ns >= 0 ? ns / 1_000_000 : -((-ns + 999_999) / 1_000_000) }
@@ -248,6 +253,13 @@ extension StatusSummary.Endpoint {
 
 extension StatusSummary.Point {
     init(_ result: CheckResult) {
+        if result.times.count == 1 {  // the usual result: its one attempt's times are the medians
+            let a = result.times[0]
+            self.init(time: StatusSummary.milliseconds(result.timestamp), state: result.status, rtt: a.rtt.nanoseconds,
+                      lookup: a.nameLookup?.nanoseconds, connect: a.connect?.nanoseconds, tls: a.tlsHandshake?.nanoseconds,
+                      firstByte: a.firstByte?.nanoseconds, flaky: result.flaky ? 1 : 0)
+            return
+        }
         let median = { (values: [Int64]) in Quantile.median(values) }
         let times = result.times
         self.init(time: StatusSummary.milliseconds(result.timestamp), state: result.status,
@@ -267,7 +279,11 @@ extension StatusSummary.Point {
     static func compacted(_ points: [Self], before cutoff: Int64, bucket: Int64) -> [Self] {
         let old = points.partitioningIndex { $0.time >= cutoff }
         guard old > 1 else { return points }
-        var out: [Self] = []
+        // The points before the first two that fold together stay as they are (most of them
+        // were folded by an earlier call): only the rest is copied and folded.
+        func together(_ a: Self, _ b: Self) -> Bool { a.state == b.state && a.time / bucket == b.time / bucket }
+        guard let first = (1..<old).first(where: { together(points[$0 - 1], points[$0]) }).map({ $0 - 1 }) else { return points }
+        var out = Array(points[..<first])
         var run: [Self] = []
         func flush() {
             guard let last = run.last else { return }
@@ -280,8 +296,8 @@ extension StatusSummary.Point {
                             count: run.reduce(0) { $0 + max(1, $1.count) }, flaky: run.reduce(0) { $0 + $1.flaky }))
             run = []
         }
-        for point in points[..<old] {
-            if let first = run.first, first.state != point.state || first.time / bucket != point.time / bucket { flush() }
+        for point in points[first..<old] {
+            if let head = run.first, !together(head, point) { flush() }
             run.append(point)
         }
         flush()

@@ -15,10 +15,14 @@ public protocol StorageReader: Sendable {
     /// Every check file the storage holds, also those its index may lack (a rebuild reads
     /// these); by default `index()`.
     func allCheckFiles() async throws -> [String: Int64]
+    /// The names of `allCheckFiles()`, in any order, for a reader that can list them without
+    /// reading when each was stored; by default its keys.
+    func checkFileNames() async throws -> [String]
 }
 
 extension StorageReader {
     public func allCheckFiles() async throws -> [String: Int64] { try await index() }
+    public func checkFileNames() async throws -> [String] { Array(try await allCheckFiles().keys) }
 }
 
 /// A storage over the network, which may be out of reach: the rounds it cannot take wait in a
