@@ -53,43 +53,4 @@ import Testing
             #expect(throws: CheckupError.self) { try CheckResult.decodeCheckFile(data) }
         }
     }
-
-    @Test func theScannerReadsTheUsualShapeAsJSONDecoderDoes() throws {
-        let data = CheckResult.checkFileData(typicalResults())
-        let scanned = try #require(CheckFileScanner.results(data))
-        #expect(scanned == (try #require(CheckResult.decodeTypical(data))))
-        #expect(scanned.count == 4 && scanned[1].message == "Deploy <b>1</b>\n" && scanned[1].title == "Ünïcode ✓ \u{2028}")
-        let original = Data(#"[{"title":"Testing","endpoint":"http://x","timestamp":1,"times":[{"rtt":100}],"healthy":true}]"#.utf8)
-        #expect(try #require(CheckFileScanner.results(original)) == CheckResult.decodeTypical(original))
-    }
-
-    @Test func theScannerTakesWhatJSONDecoderTakesTheSameWayAndLeavesTheRest() throws {
-        // Taken: white space, escapes (surrogate pairs too), nulls, the extremes of Int64.
-        let taken = [
-            " [ { \"title\" : \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\" , \"times\" : [ { \"rtt\" : -0 } ] } ] \n",
-            #"[{"times":[{"error":null,"address":null,"warnings":null}],"notice":null,"certificate":null}]"#,
-            #"[{"timestamp":9223372036854775807,"threshold":-9223372036854775808}]"#,
-            #"[{"certificate":{"not_after":"2026-01-02T03:04:05Z","subject":"CN=\u00e9"}},{}]"#,
-            #"[{"flaky":false,"down":true,"times":[],"origin":"x"}]"#, "[]", "[{}]\n",
-            #"[{"times":[{"warnings":["a", "b"],"tls":0,"first_byte":1,"lookup":2,"connect":3}]}]"#,
-        ]
-        for text in taken {
-            let data = Data(text.utf8)
-            let scanned = CheckFileScanner.results(data)
-            #expect(scanned != nil, "\(text)")
-            #expect(scanned == CheckResult.decodeTypical(data), "\(text)")
-        }
-        // Left to JSONDecoder (or the lenient way): whatever the scanner cannot be sure it reads alike.
-        let left = [
-            #"[{"extra":1}]"#, #"[{"title":"a","title":"b"}]"#, #"[{"ti\u0074le":"a"}]"#, #"[{"timestamp":1.0}]"#,
-            #"[{"timestamp":1e3}]"#, #"[{"timestamp":01}]"#, #"[{"timestamp":9223372036854775808}]"#,
-            #"[{"title":"\ud83d"}]"#, #"[{"title":"\udc00x"}]"#, #"[{"title":"\x"}]"#, "[{\"title\":\"a\u{01}\"}]",
-            #"[{"times":[null]}]"#, #"[{"times":[{"warnings":[1]}]}]"#, #"[{"healthy":1}]"#, #"[{"title":5}]"#,
-            "[{}] x", "[{},]", "[{\"title\":\"a\"", "", "{}", "[1]", #"[{"certificate":"x"}]"#,
-        ]
-        for text in left {
-            #expect(CheckFileScanner.results(Data(text.utf8)) == nil, "\(text)")
-        }
-        #expect(CheckFileScanner.results(Data([0x5B, 0x7B, 0x22, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x5D])) == nil)
-    }
 }

@@ -207,7 +207,7 @@ extension CheckResult {
     /// Decodes a check file (or any JSON array of results, with or without a trailing newline).
     /// - Throws: `CheckupError` with code `.format` when the data is not a JSON array of results.
     public static func decodeCheckFile(_ data: Data, name: String = "check file") throws(CheckupError) -> [CheckResult] {
-        if let results = CheckFileScanner.results(data) ?? decodeTypical(data) { return results }
+        if let results = decodeTypical(data) { return results }
         return try decodeLeniently(data, name: name)
     }
 
