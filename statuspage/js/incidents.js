@@ -35,7 +35,9 @@
 
   // Loads the incidents into state.incidents; a missing file is none, an unreadable one keeps
   // the last ones loaded.
-  function load() {
+  // `copy`: the page index's copy of the file's list (store.js), which spares the request.
+  function load(copy) {
+    if (copy) { state.incidents = parse({ incidents: copy }); return Promise.resolve(); }
     return checkup.store.getJSON(NAME, null, true).then(function (doc) {
       state.incidents = parse(doc);
     }, function (err) {

@@ -7,10 +7,18 @@
   var u = checkup.util, fmt = checkup.fmt, settings = checkup.settings, state = checkup.state;
   var $ = u.$, setText = u.setText, REFRESH = settings.refresh;
 
+  // The model, and beside it the incidents, windows and groups: from the manifest's copies
+  // when it has them, else from their own files. Resolves to [model promise, views promise];
+  // a manifest that cannot be read fails the model only.
   function load() {
-    return checkup.store.origins().then(function (origins) {
-      return origins.length ? checkup.store.loadSummaries(origins) : checkup.checkfiles.load();
-    });
+    return checkup.store.manifest().then(function (m) {
+      return [m.origins.length ? checkup.store.loadSummaries(m.origins) : checkup.checkfiles.load(), views(m)];
+    }, function (err) { return [Promise.reject(err), views(null)]; });
+  }
+
+  function views(m) {
+    return Promise.all([checkup.incidents.load(m && m.incidents), checkup.maintenance.load(m && m.windows),
+                        checkup.groups.load(m && m.components)]);
   }
 
   function render() {
@@ -29,8 +37,11 @@
   function refresh() {
     if (state.busy) return Promise.resolve();
     state.busy = true;
-    var incidents = Promise.all([checkup.incidents.load(), checkup.maintenance.load(), checkup.groups.load()]);
-    return load().then(function (m) {
+    var incidents;
+    return load().then(function (both) {
+      incidents = both[1];
+      return both[0];
+    }).then(function (m) {
       m.at = Date.now();
       state.model = m;
       state.lastError = null;

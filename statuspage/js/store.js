@@ -2,7 +2,8 @@
 // and the summaries mode: summaries/index.json lists the nodes, and each node's
 // summaries/<origin>.json holds its recent results, daily rollups, state changes and messages
 // (and, when it knows of other nodes, its verdicts: verdicts.js), a handful of requests whatever
-// the history length.
+// the history length. The manifest also carries copies of the incident, maintenance and
+// components views, so a page makes N + 1 data requests for N nodes.
 'use strict';
 (function (checkup) {
   var STORE = checkup.settings.store, stats = checkup.state.stats;
@@ -43,8 +44,17 @@
     return Promise.all(workers);
   }
 
-  // The origins listed by summaries/index.json: none when the store has no summaries.
-  function origins() {
+  // The page index's copy of a view (`page` in summaries/index.json, written by the nodes beside
+  // the views: PageIndex.swift): an array, or null when the manifest has none (a store written
+  // by an older checkup), and the view's own file is read instead.
+  function part(manifest, name) {
+    var page = manifest && manifest.page;
+    return page && typeof page === 'object' && Array.isArray(page[name]) ? page[name] : null;
+  }
+
+  // The origins listed by summaries/index.json (none when the store has no summaries) and the
+  // page index's parts: { origins, incidents, windows, components }.
+  function manifest() {
     return getJSON('summaries/index.json', null, true).then(function (manifest) {
       if (manifest != null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
         throw new Error('summaries/index.json (not a JSON object)');
@@ -53,7 +63,8 @@
         throw new Error('summaries/index.json (format version ' + manifest.version + '; this page reads version 1)');
       }
       var list = arr(manifest && manifest.origins).filter(function (o) { return typeof o === 'string' && o; });
-      return Array.from(new Set(list));
+      return { origins: Array.from(new Set(list)), incidents: part(manifest, 'incidents'),
+               windows: part(manifest, 'windows'), components: part(manifest, 'components') };
     });
   }
 
@@ -82,6 +93,6 @@
 
   checkup.store = {
     request: request, HttpError: HttpError, getJSON: getJSON, mapLimit: mapLimit,
-    origins: origins, loadSummaries: loadSummaries
+    manifest: manifest, loadSummaries: loadSummaries
   };
 })(window.checkup = window.checkup || {});

@@ -119,7 +119,12 @@ public struct MaintenanceLog: Sendable {
 
     /// The windows of the view as last published (none when there is no view).
     public func publishedWindows() async throws -> [MaintenanceWindow] {
-        guard let (data, _) = try await storage.readSummaryObject(Self.pageKey) else { return [] }
+        try Self.windows(inView: try await storage.readSummaryObject(Self.pageKey)?.data)
+    }
+
+    /// The windows of the view's bytes (none when there is no view).
+    static func windows(inView data: Data?) throws(CheckupError) -> [MaintenanceWindow] {
+        guard let data else { return [] }
         guard let list = (try? JSONValue.parse(data))?.objectValue?["windows"]?.arrayValue else {
             throw CheckupError(.format, "\(Self.pageKey): not a maintenance view")
         }

@@ -11,7 +11,12 @@ public enum StatusAPIFiles {
     /// The latest round of every origin the manifest lists; one that is missing or unreadable is
     /// left out (it says nothing about the components).
     static func latestRounds(_ storage: any SummaryStorage) async throws -> [LatestRound] {
-        guard let (data, _) = try await storage.readSummaryObject(StatusSummaries.manifestKey) else { return [] }
+        try await latestRounds(storage, manifest: try await storage.readSummaryObject(StatusSummaries.manifestKey)?.data)
+    }
+
+    /// `latestRounds(_:)` of the manifest's bytes, already read.
+    static func latestRounds(_ storage: any SummaryStorage, manifest: Data?) async throws -> [LatestRound] {
+        guard let data = manifest else { return [] }
         var rounds: [LatestRound] = []
         for origin in (try? StatusSummaries.manifestOrigins(data)) ?? [] {
             let key = LatestRound.key(for: origin)
@@ -44,7 +49,8 @@ public enum StatusAPIFiles {
     /// After a stored round: rewrites the API files when a component's state or group differs
     /// from the components file written before (or a component came or went), and returns whether it
     /// did. Reads the manifest, every origin's latest round, the maintenance view and the
-    /// components file; the incident view only when something changed.
+    /// components file; the incident view only when something changed. Keeps the page index's
+    /// copies (`PageIndex`) up to date.
     /// With `badgesFrom`, also writes the badges (`StatusBadges`) of the components from that
     /// summary (the writing node's).
     @discardableResult
@@ -52,16 +58,23 @@ public enum StatusAPIFiles {
                                                   settings: ComponentSettings, badgesFrom summary: StatusSummary? = nil,
                                                   at time: Int64) async throws -> Bool {
         guard let files = storage as? any PublicFileStorage else { return false }
-        let rounds = try await latestRounds(storage)
-        let windows = try await MaintenanceLog(storage: storage).publishedWindows()
+        let manifest = try await storage.readSummaryObject(StatusSummaries.manifestKey)?.data
+        let rounds = try await latestRounds(storage, manifest: manifest)
+        let windowsView = try await storage.readSummaryObject(MaintenanceLog.pageKey)?.data
+        let windows = try MaintenanceLog.windows(inView: windowsView)
         let components = StatusComponents.derive(from: rounds, windows: windows, settings: settings, at: time.floorMilliseconds)
         if let summary { try await StatusBadges.publish(components, summary: summary, to: files, at: time.floorMilliseconds) }
         let previous = try await files.readPublicFile(componentsKey)
-        guard states(components) != states(previous) else { return false }
+        guard states(components) != states(previous) else {
+            // Nothing to write: the page index still gets the copies it lacks or that fell behind.
+            try await PageIndex.healIfNeeded(storage, manifest: manifest, windows: .some(windowsView), components: .some(previous))
+            return false
+        }
         let cutoff = time - Int64(IncidentLog.historyDays) * 86_400_000_000_000
         let incidents = try await IncidentLog.publishedIncidents(storage).filter { ($0.resolvedAt ?? .max) >= cutoff }
         try await write(try await api(storage, files, incidents: incidents, windows: windows, pageURL: pageURL, settings: settings,
                                       at: time, rounds: rounds, previous: .some(previous)), to: files)
+        try await PageIndex.sync(PageIndex.Part.allCases, in: storage)  // the views were read above: rare, as changes are
         return true
     }
 

@@ -168,7 +168,7 @@ private func xml(_ text: String) -> String {
 extension StatusFeeds {
     /// Writes the feeds and the Statuspage API files (`StatuspageAPI`) of the store's incidents (as the page shows them) and windows, and
     /// writes them again while the views changed meanwhile (another writer's change is then in
-    /// them, whichever of the two writes lands last).
+    /// them, whichever of the two writes lands last); then their copies in the page index.
     static func publish(_ storage: any StatusObjectStorage & SummaryStorage, pageURL: String,
                         settings: ComponentSettings = ComponentSettings(), at time: Int64) async throws {
         guard let files = storage as? any PublicFileStorage else { return }
@@ -184,8 +184,10 @@ extension StatusFeeds {
             let api = try await StatusAPIFiles.api(storage, files, incidents: incidents, windows: feeds.windows, pageURL: pageURL,
                                                    settings: settings, at: time)
             try await StatusAPIFiles.write(api, to: files)
-            if try await viewTags(storage) == before { return }
+            if try await viewTags(storage) == before { break }
         }
+        // The page's copies of the views and the components, after them (`PageIndex`).
+        try await PageIndex.sync(PageIndex.Part.allCases, in: storage)
     }
 
     private static func viewTags(_ storage: any SummaryStorage) async throws -> [String?] {

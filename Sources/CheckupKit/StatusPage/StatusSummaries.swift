@@ -9,7 +9,7 @@ import Foundation
 public struct StatusSummaries: Sendable {
     /// The folder of the summaries, relative to the store's root.
     public static let folder = SummaryKey.folder
-    /// The manifest's key: `{"version":1,"origins":[...]}`.
+    /// The manifest's key: `{"version":1,"origins":[...]}`, and the page index (`PageIndex`).
     public static let manifestKey = "summaries/index.json"
     /// How often a compare-and-swap is tried before giving up.
     static let attempts = 8
@@ -225,7 +225,7 @@ public struct StatusSummaries: Sendable {
         let rebuilt = Array(summaries.keys)
         try await modify(Self.manifestKey) { data throws(CheckupError) in
             let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
-            return Self.manifestData(Array(Set(listed + rebuilt)))
+            return PageIndex.manifest(Array(Set(listed + rebuilt)), keeping: data)
         }
         return (written, skipped.sorted { $0.name < $1.name })
     }
@@ -240,7 +240,7 @@ public struct StatusSummaries: Sendable {
         try await modify(Self.manifestKey) { data throws(CheckupError) in
             // An unreadable manifest is rewritten: every node re-adds itself on its next round.
             let listed = data.flatMap { try? Self.manifestOrigins($0) } ?? []
-            return Self.manifestData(Array(Set(listed + [origin])))
+            return PageIndex.manifest(Array(Set(listed + [origin])), keeping: data)
         }
     }
 
