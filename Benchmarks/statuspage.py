@@ -23,359 +23,17 @@ import os
 import random
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pagebench.browser import Procs, measure, serve  # noqa: E402
+from pagebench.common import BROWSER_ARGS, NS, ROOT, fmt_bytes, fmt_int, fmt_s, log, write_json  # noqa: E402
+from pagebench.history import EndpointModel, generate_origin, write_views  # noqa: E402
+from pagebench.report import print_table  # noqa: E402
 
-CHROMIUM = '/usr/bin/chromium'
-CHROMEDRIVER = '/usr/bin/chromedriver'
-BROWSER_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-                '--window-size=1440,900',
-                # Unquantized performance.memory (otherwise rounded to coarse buckets).
-                '--enable-precise-memory-info']
-RENDER_TIMEOUT = 120  # seconds
-NS = 1_000_000_000
-ERROR_503 = 'response status 503 Service Unavailable'
-
-
-# ---------------------------------------------------------------------------------------------
-# formatting
-
-def fmt_int(n):
-    return f'{n:,}'
-
-
-def fmt_bytes(n):
-    if n is None:
-        return 'n/a'
-    for unit, size in (('GB', 1e9), ('MB', 1e6), ('KB', 1e3)):
-        if n >= size:
-            return f'{n / size:.{1 if n / size >= 100 else 2}f} {unit}'
-    return f'{n} B'
-
-
-def fmt_ms(ms):
-    if ms is None:
-        return 'n/a'
-    return f'{ms / 1000:.2f} s' if ms >= 1000 else f'{ms:.0f} ms'
-
-
-def fmt_s(s):
-    return f'{s:.1f} s' if s < 120 else f'{s / 60:.1f} min ({s:.0f} s)'
-
-
-def log(*a):
-    print(*a, flush=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# 1. generating the stores
-
-class EndpointModel:
-    """How one synthetic endpoint behaves: a base RTT, noise, and how often it degrades or fails."""
-
-    def __init__(self, i, rng):
-        self.i = i
-        self.title = f'Endpoint {i + 1:02d}'
-        self.url = f'https://ep{i + 1:02d}.example.test/'
-        self.base = rng.uniform(30e6, 180e6)           # ns
-        self.jitter = rng.uniform(0.05, 0.35)
-        # Every 7th endpoint has an outage (1-6 rounds) now and then; every 5th is sometimes
-        # slow (degraded).
-        self.p_down = 0.002 if i % 7 == 3 else 0.0
-        self.p_slow = 0.01 if i % 5 == 2 else 0.0005
-        self.threshold = 300_000_000
-        self.down_left = 0                              # rounds left of the current outage
-        self.head = ('{"title":' + json.dumps(self.title) + ',"endpoint":' + json.dumps(self.url) +
-                     ',"timestamp":')
-
-
-def make_result(ep, ts, rng, message=None):
-    """One result in the original checkup's stored format, as compact JSON text."""
-    r = rng.random()
-    if ep.down_left > 0:                                # an outage lasts 1-6 rounds
-        ep.down_left -= 1
-        r = -1.0
-    elif r < ep.p_down:
-        ep.down_left = int(rng.random() * 6)
-    rtt = int(ep.base * (1 + ep.jitter * (rng.random() - 0.5) * 2))
-    lookup = 1_000_000 + (rtt & 0x3FFFFF)              # cheap pseudo-variety, ~1-5 ms
-    connect = 2_000_000 + (rtt >> 7 & 0x3FFFFF)
-    tls = 5_000_000 + (rtt >> 3 & 0x7FFFFF)
-    first = max(1, rtt - lookup - connect - tls)
-    if r < ep.p_down:
-        attempt = '{"rtt":%d,"lookup":%d,"connect":%d,"error":%s}' % (
-            rtt, lookup, connect, json.dumps(ERROR_503))
-        state = '"down":true'
-    else:
-        if r < ep.p_down + ep.p_slow:
-            rtt = ep.threshold + int(rng.random() * 400_000_000)
-            first = max(1, rtt - lookup - connect - tls)
-            state = '"degraded":true'
-        else:
-            state = '"healthy":true'
-        attempt = '{"rtt":%d,"lookup":%d,"connect":%d,"tls":%d,"first_byte":%d}' % (
-            rtt, lookup, connect, tls, first)
-    msg = ',"message":' + json.dumps(message) if message else ''
-    return '%s%d,"times":[%s],"threshold":%d,%s%s}' % (ep.head, ts, attempt, ep.threshold, state, msg)
-
-
-def generate_origin(checks_dir, origin_index, now_ns, args, endpoints):
-    """Writes one origin's check files and index.json; returns (files, results, bytes, names)."""
-    os.makedirs(checks_dir, exist_ok=True)
-    rng = random.Random(1000 + origin_index)
-    interval_ns = args.interval * NS
-    rounds = args.days * 86400 // args.interval
-    per_day = max(1, 86400 // args.interval)
-    end = now_ns - origin_index * 3 * NS - 1_000_000 * origin_index  # a few seconds apart
-    for ep in endpoints:
-        ep.down_left = 0
-    index = {}
-    nbytes = 0
-    results = 0
-    files = []
-    for k in range(rounds - 1, -1, -1):                  # oldest first
-        ts = end - k * interval_ns
-        message_ep = (k // per_day) % len(endpoints) if k % per_day == per_day // 2 else -1
-        parts = []
-        for j, ep in enumerate(endpoints):
-            t = ts - (len(endpoints) - j) * 1_000_000     # results a few ms before the store
-            parts.append(make_result(ep, t, rng, 'Maintenance <b>done</b>' if j == message_ep else None))
-        data = ('[' + ','.join(parts) + ']').encode()
-        name = f'{ts}-check.json'
-        with open(os.path.join(checks_dir, name), 'wb') as f:
-            f.write(data)
-        index[name] = ts
-        files.append((name, ts, len(data)))
-        nbytes += len(data)
-        results += len(parts)
-    idx = json.dumps(index, separators=(',', ':')).encode()
-    with open(os.path.join(checks_dir, 'index.json'), 'wb') as f:
-        f.write(idx)
-    return files, results, nbytes, len(idx)
-
-
-# ---------------------------------------------------------------------------------------------
-# processes
-
-class Procs:
-    """Every process this benchmark starts, so that `finally` can stop them all."""
-
-    def __init__(self):
-        self.serves = []
-        self.drivers = []
-
-    def stop_serve(self, p):
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        if p in self.serves:
-            self.serves.remove(p)
-
-    def stop_driver(self, d):
-        driver, service = d
-        try:
-            if driver is not None:
-                driver.quit()
-        except Exception:
-            pass
-        try:
-            service.stop()
-        except Exception:
-            pass
-        proc = getattr(service, 'process', None)
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-        if d in self.drivers:
-            self.drivers.remove(d)
-
-    def stop_all(self):
-        for d in list(self.drivers):
-            self.stop_driver(d)
-        for p in list(self.serves):
-            self.stop_serve(p)
-
-
-def write_json(path, obj):
-    with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
-
-
-def serve(procs, checkup, site_dir, work, name):
-    """Starts `checkup serve` on 127.0.0.1:0 for the fs store site_dir; returns (proc, base URL)."""
-    cfg = os.path.join(work, f'{name}.serve.json')
-    write_json(cfg, {'storage': {'type': 'fs', 'dir': site_dir}})
-    err = open(os.path.join(work, f'{name}.serve.stderr'), 'wb')
-    p = subprocess.Popen([checkup, 'serve', '--listen', '127.0.0.1:0',
-                          '--statuspage', os.path.join(ROOT, 'statuspage'), '-c', cfg],
-                         stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
-    err.close()
-    procs.serves.append(p)
-    first = {}
-
-    def reader():
-        line = p.stdout.readline()
-        first['line'] = line.decode(errors='replace')
-        for _ in p.stdout:                               # keep the pipe drained
-            pass
-
-    threading.Thread(target=reader, daemon=True).start()
-    deadline = time.time() + 20
-    while 'line' not in first and time.time() < deadline and p.poll() is None:
-        time.sleep(0.02)
-    line = first.get('line', '')
-    marker = 'http://127.0.0.1:'
-    if marker not in line:
-        with open(os.path.join(work, f'{name}.serve.stderr'), 'rb') as f:
-            detail = f.read().decode(errors='replace').strip()
-        raise RuntimeError(f'checkup serve did not start: {line.strip() or detail or "no output"}')
-    port = int(line.split(marker, 1)[1].split('/', 1)[0])
-    return p, f'http://127.0.0.1:{port}/'
-
-
-# ---------------------------------------------------------------------------------------------
-# 4. measuring the page
-
-WAIT_JS = r'''
-var done = arguments[arguments.length - 1], limit = arguments[0];
-var t0 = Date.now(), overallAt = null;
-(function poll() {
-  var now = performance.now();
-  if (document.documentElement.dataset.rendered === '1') return done({how: 'rendered', t: now});
-  var ov = document.getElementById('overall');
-  if (ov && !ov.classList.contains('status-loading')) {
-    // The page sets dataset.rendered in the same task as its first render; if it has not after
-    // 3 s, this version of the page does not set it: use the moment #overall stopped loading.
-    if (overallAt === null) overallAt = now;
-    else if (now - overallAt > 3000) return done({how: 'overall', t: overallAt});
-  }
-  if (Date.now() - t0 > limit) return done({how: 'timeout', t: now});
-  setTimeout(poll, 5);
-})();
-'''
-
-READ_JS = r'''
-var nav = performance.getEntriesByType('navigation')[0] || null;
-var res = performance.getEntriesByType('resource');
-var mark = performance.getEntriesByName('checkup-rendered', 'mark')[0] || null;
-var types = {}, data = 0, transfer = 0, decoded = 0, dataBytes = 0;
-res.forEach(function (r) {
-  types[r.initiatorType] = (types[r.initiatorType] || 0) + 1;
-  transfer += r.transferSize || 0;
-  decoded += r.decodedBodySize || 0;
-  if (r.initiatorType === 'fetch' || r.initiatorType === 'xmlhttprequest') { data++; dataBytes += r.transferSize || 0; }
-});
-var ov = document.getElementById('overall'), det = document.getElementById('overall-detail');
-var cc = document.getElementById('check-count');
-return {
-  mark: mark ? mark.startTime : null,
-  fallbackMs: Date.now() - performance.timing.navigationStart,
-  resources: res.length, types: types, data: data, dataBytes: dataBytes,
-  transfer: transfer + (nav ? nav.transferSize || 0 : 0),
-  decoded: decoded + (nav ? nav.decodedBodySize || 0 : 0),
-  domNodes: document.getElementsByTagName('*').length,
-  heap: (performance.memory && performance.memory.usedJSHeapSize) || null,
-  overallClass: ov ? ov.className : null,
-  detail: det && !det.hidden ? det.textContent : '',
-  checkCount: cc ? cc.textContent : '',
-  endpoints: document.querySelectorAll('#endpoints > *').length,
-  stats: window.checkupStats || null,
-  domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
-  load: nav ? nav.loadEventEnd : null
-};
-'''
-
-
-def measure_once(procs, url):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for a in BROWSER_ARGS:
-        opts.add_argument(a)
-    service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
-    entry = [None, service]
-    procs.drivers.append(entry)
-    try:
-        entry[0] = driver = webdriver.Chrome(service=service, options=opts)
-        # Room for every request of the check-file mode (the default buffer keeps 250 entries).
-        driver.execute_cdp_cmd('Page.addScriptToEvaluateOnNewDocument', {
-            'source': 'performance.setResourceTimingBufferSize(1000000);'})
-        driver.set_page_load_timeout(RENDER_TIMEOUT)
-        driver.set_script_timeout(RENDER_TIMEOUT + 10)
-        driver.get(url)
-        waited = driver.execute_async_script(WAIT_JS, RENDER_TIMEOUT * 1000)
-        m = driver.execute_script(READ_JS)
-    finally:
-        procs.stop_driver(entry)
-    how = waited['how']
-    if how == 'rendered':
-        rendered_ms = m['mark'] if m['mark'] is not None else m['fallbackMs']
-    else:
-        rendered_ms = waited['t']
-    return {
-        'detected_by': how,
-        'rendered_ms': rendered_ms,
-        'requests': m['resources'] + 1,
-        'data_requests': m['data'],
-        'by_type': m['types'],
-        'transferred_bytes': m['transfer'],
-        'decoded_bytes': m['decoded'],
-        'data_bytes': m['dataBytes'],
-        'dom_nodes': m['domNodes'],
-        'js_heap_bytes': m['heap'],
-        'mode': (m['stats'] or {}).get('mode'),
-        'page_data_requests': (m['stats'] or {}).get('requests'),
-        'endpoints_shown': m['endpoints'],
-        'check_count_text': m['checkCount'],
-        'error': m['detail'] if 'error' in (m['overallClass'] or '') or 'Could not' in (m['detail'] or '') else '',
-        'overall_class': m['overallClass'],
-        'dom_content_loaded_ms': m['domContentLoaded'],
-        'load_ms': m['load'],
-    }
-
-
-def median_min_max(values):
-    vals = [v for v in values if v is not None]
-    if not vals:
-        return {'median': None, 'min': None, 'max': None}
-    return {'median': statistics.median(vals), 'min': min(vals), 'max': max(vals)}
-
-
-def measure(procs, url, runs, label):
-    out = []
-    for i in range(runs):
-        r = measure_once(procs, url)
-        note = '' if r['detected_by'] == 'rendered' else f" [detected by {r['detected_by']}]"
-        err = f"  ERROR on page: {r['error']}" if r['error'] else ''
-        log(f"  {label} run {i + 1}/{runs}: rendered in {fmt_ms(r['rendered_ms'])}, "
-            f"{r['requests']} requests ({r['data_requests']} data), {fmt_bytes(r['transferred_bytes'])}, "
-            f"{fmt_int(r['dom_nodes'])} DOM nodes, heap {fmt_bytes(r['js_heap_bytes'])}, "
-            f"mode {r['mode']}{note}{err}")
-        out.append(r)
-    summary = {k: median_min_max([r[k] for r in out]) for k in
-               ('rendered_ms', 'requests', 'data_requests', 'transferred_bytes', 'decoded_bytes',
-                'dom_nodes', 'js_heap_bytes', 'page_data_requests')}
-    summary['detected_by'] = sorted({r['detected_by'] for r in out})
-    summary['mode'] = sorted({str(r['mode']) for r in out})
-    summary['errors'] = [r['error'] for r in out if r['error']]
-    summary['runs'] = out
-    return summary
-
-
-# ---------------------------------------------------------------------------------------------
-# main
 
 def find_checkup(path):
     if path:
@@ -397,6 +55,8 @@ def main():
     ap.add_argument('--keep', action='store_true', help='keep the working directory')
     ap.add_argument('--checkup', help='the checkup binary (default .build-bench/release/checkup, else .build/release/checkup)')
     ap.add_argument('--json', help='also write the figures as JSON to this file')
+    ap.add_argument('--statuspage', default=os.path.join(ROOT, 'statuspage'),
+                    help="the page's files (default statuspage/; another version's, to compare)")
     ap.add_argument('--no-browser', action='store_true', help='skip the browser measurements')
     args = ap.parse_args()
     if args.days < 1 or args.endpoints < 1 or args.origins < 1 or args.interval < 1 or args.runs < 1:
@@ -475,6 +135,10 @@ def main():
                                       'manifest': manifest, 'output': p.stdout.strip()}
 
         # 3. the combined store: summaries only
+        # and the views beside them (incidents, maintenance, groups), first as an older checkup
+        # leaves them (no page index in the manifest: the page reads each view's file), then with
+        # the page index (the copies in the manifest: N + 1 data requests).
+        parts = write_views(os.path.dirname(site), endpoints, now_ns)
         write_json(os.path.join(site, 'index.json'), {'version': 1, 'origins': origins})
 
         # 5 (data). the check-file store for the fallback: the last day of all origins
@@ -505,12 +169,14 @@ def main():
 
         # 4 + 5. the browser
         if not args.no_browser:
-            p, url = serve(procs, checkup, os.path.join(work, 'site', 'checks'), work, 'site')
+            p, url = serve(procs, checkup, os.path.join(work, 'site', 'checks'), work, 'site', args.statuspage)
             log(f'serving the summaries at {url}')
-            report['page_summaries'] = measure(procs, url, args.runs, 'summaries')
+            report['page_summaries_old_store'] = measure(procs, url, args.runs, 'summaries, no page index')
+            write_json(os.path.join(site, 'index.json'), {'version': 1, 'origins': origins, 'page': parts})
+            report['page_summaries'] = measure(procs, url, args.runs, 'summaries, page index')
             procs.stop_serve(p)
 
-            p, url = serve(procs, checkup, orig, work, 'orig')
+            p, url = serve(procs, checkup, orig, work, 'orig', args.statuspage)
             log(f'serving {fmt_int(len(orig_index))} check files (last day, {fmt_bytes(orig_bytes)}) at {url}')
             report['page_checkfiles_1day'] = measure(procs, url, args.runs, 'check files, 1 day')
             procs.stop_serve(p)
@@ -550,43 +216,6 @@ def main():
         log(f'wrote {args.json}')
     return 0
 
-
-def print_table(report, args, origins):
-    g = report['generate']
-    interval = f'{args.interval // 60}-minute' if args.interval % 60 == 0 else f'{args.interval}-second'
-    log('')
-    log(f'status page, {args.days} days x {args.endpoints} endpoints x {args.origins} origins ({interval} rounds)')
-    s = report.get('page_summaries')
-    if s:
-        note = '' if s['detected_by'] == ['rendered'] else f" (render detected by {'/'.join(s['detected_by'])}, not dataset.rendered)"
-        log(f"  summaries (checkup):      requests {s['requests']['median']:.0f} ({s['data_requests']['median']:.0f} data), "
-            f"{fmt_bytes(s['transferred_bytes']['median'])} transferred, rendered in {fmt_ms(s['rendered_ms']['median'])} "
-            f"(median of {args.runs}; {fmt_ms(s['rendered_ms']['min'])}-{fmt_ms(s['rendered_ms']['max'])}){note}")
-        log(f"                            {fmt_int(int(s['dom_nodes']['median']))} DOM nodes, JS heap "
-            f"{fmt_bytes(s['js_heap_bytes']['median'])} ({fmt_bytes(s['js_heap_bytes']['min'])}-{fmt_bytes(s['js_heap_bytes']['max'])}), "
-            f"mode {'/'.join(s['mode'])}" + (f"; ERRORS: {s['errors'][0]}" if s['errors'] else ''))
-    c = report.get('page_checkfiles_1day')
-    o = report['original_computed']
-    line = '  check files (original):   '
-    if c:
-        note = '' if c['detected_by'] == ['rendered'] else f" (detected by {'/'.join(c['detected_by'])})"
-        line += (f"1 day: requests {c['requests']['median']:.0f} ({c['data_requests']['median']:.0f} data), "
-                 f"{fmt_bytes(c['transferred_bytes']['median'])}, rendered in {fmt_ms(c['rendered_ms']['median'])} "
-                 f"({fmt_ms(c['rendered_ms']['min'])}-{fmt_ms(c['rendered_ms']['max'])}){note}; ")
-    line += (f"{args.days} days: {fmt_int(o['files'])} files + {fmt_int(o['list_requests'])} list requests, "
-             f"{fmt_bytes(o['bytes'])}")
-    log(line)
-    if c:
-        log(f"                            1 day: {fmt_int(int(c['dom_nodes']['median']))} DOM nodes, JS heap "
-            f"{fmt_bytes(c['js_heap_bytes']['median'])}, mode {'/'.join(c['mode'])}"
-            + (f"; ERRORS: {c['errors'][0]}" if c['errors'] else ''))
-    for name in origins:
-        r = report['summarize'][name]
-        log(f"  summarize: {name} {fmt_int(r['files'])} files / {fmt_int(r['results'])} results in {r['seconds']:.1f} s "
-            f"({fmt_int(round(r['results_per_s']))} results/s), summary {fmt_bytes(r['summary_bytes'])} "
-            f"({fmt_bytes(r['summary_gzip_bytes'])} gzip)")
-    log(f"  generate: {fmt_int(g['files'])} files, {fmt_int(g['results'])} results, {fmt_bytes(g['bytes'])} in {fmt_s(g['seconds'])}")
-
-
 if __name__ == '__main__':
     sys.exit(main())
+

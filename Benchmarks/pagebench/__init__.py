@@ -1,0 +1,1 @@
+"""The status page benchmark's modules (Benchmarks/statuspage.py runs them)."""
