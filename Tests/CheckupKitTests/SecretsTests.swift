@@ -60,6 +60,11 @@ import Testing
         #expect(Set(PublicFileKey.all.keys.map { "checks/" + $0 }).isSubset(of: artefacts.keys))
         #expect(artefacts.keys.contains("checks/summaries/_incidents.json") && artefacts.keys.contains("checks/summaries/_maintenance.json"))
         #expect(artefacts.keys.contains("checks/badges/up.svg") && artefacts.keys.contains("checks/badges/down.json"))  // the badges too
+        // The page index in the manifest (copies of the views and the components) is searched too.
+        let manifest = try #require(artefacts["checks/summaries/index.json"])
+        let parts = try JSONValue.parse(Data(manifest.utf8)).objectValue?["page"]?.objectValue
+        #expect(Set(parts?.keys ?? []) == ["incidents", "windows", "components"])
+        #expect(manifest.contains("\"Errors\"") && manifest.contains("\"Patching\"") && manifest.contains("\"Down\""))
         // And every page `checkup serve` serves: the page, its settings, the public files, the badges.
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in Self.secrets { environment[k] = v }
