@@ -169,6 +169,9 @@ def measure_once(procs, url):
         'detected_by': how,
         'rendered_ms': rendered_ms,
         'script_ms': metrics.get('ScriptDuration', 0) * 1000,
+        'layout_ms': metrics.get('LayoutDuration', 0) * 1000,
+        'style_ms': metrics.get('RecalcStyleDuration', 0) * 1000,
+        'task_ms': metrics.get('TaskDuration', 0) * 1000,
         'requests': m['resources'] + 1,
         'data_requests': m['data'],
         'by_type': m['types'],
@@ -207,7 +210,7 @@ def measure(procs, url, runs, label):
             f"mode {r['mode']}{note}{err}")
         out.append(r)
     summary = {k: median_min_max([r[k] for r in out]) for k in
-               ('rendered_ms', 'script_ms', 'requests', 'data_requests', 'transferred_bytes', 'decoded_bytes',
+               ('rendered_ms', 'script_ms', 'layout_ms', 'style_ms', 'task_ms', 'requests', 'data_requests', 'transferred_bytes', 'decoded_bytes',
                 'dom_nodes', 'js_heap_bytes', 'page_data_requests')}
     summary['detected_by'] = sorted({r['detected_by'] for r in out})
     summary['mode'] = sorted({str(r['mode']) for r in out})
