@@ -106,7 +106,8 @@ let xssMessage = #"Card payments failing <b>since 10:00</b> <img src=x onerror="
         let phone = try await viewPage(serve.base + "/", width: 390, extra: ["--height", "844", "--screenshot", artifactsDirectory + "/statuspage-390x844.png"] + pinned)
         expectHistory(phone, width: 390)
         // Six requests whatever the history: the manifest, the incidents, the maintenance
-        // windows, the components (groups) and one summary per node.
+        // windows, the components (groups) and one summary per node. Nothing here wrote a view,
+        // so the manifest has no page index (PageRequestsBrowserTests: N + 1 with one).
         #expect(phone.json["requests"] == .int(6))
         let desktop = try await viewPage(serve.base + "/", width: 1440, extra: ["--height", "900", "--screenshot", artifactsDirectory + "/statuspage-1440x900.png"] + pinned)
         expectHistory(desktop, width: 1440)
