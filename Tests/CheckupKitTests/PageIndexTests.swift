@@ -67,6 +67,9 @@ func expectedParts(_ storage: any SummaryStorage) async throws -> [String: JSONV
         try await round(storage, "ap", at: t + 61_000_000_000, apiDown: true)
         #expect(try await StatusSummaries(storage: storage, origin: "eu").origins().sorted() == ["ap", "eu", "us"])
         #expect(try await pageParts(storage) == page)
+        // In the manifest's own key order: what older readers see first is unchanged.
+        let bytes = try #require(try await storage.readSummaryObject(StatusSummaries.manifestKey)?.data)
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(#"{"version":1,"origins":["ap","eu","us"],"page":{"#))
     }
 
     @Test func everyWriterKeepsItsCopyInTheFileSystemStore() async throws {

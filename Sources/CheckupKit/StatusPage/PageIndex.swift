@@ -69,7 +69,7 @@ enum PageIndex {
         for attempt in 1...StatusSummaries.attempts {
             guard let current = try await storage.readSummaryObject(manifestKey) else { return }
             // An unreadable manifest is left to register(), which rewrites it.
-            guard var top = (try? JSONValue.parse(current.data))?.objectValue, top["origins"]?.arrayValue != nil else { return }
+            guard let top = (try? JSONValue.parse(current.data))?.objectValue, let origins = top["origins"]?.arrayValue else { return }
             var page = top[key]?.objectValue ?? JSONObject()
             var changed = false
             for part in Part.allCases where parts.contains(part) {
@@ -80,8 +80,8 @@ enum PageIndex {
                 }
             }
             guard changed else { return }
-            top = replacing(key, with: .object(page), in: top)
-            if try await storage.writeSummaryObject(manifestKey, JSONValue.object(top).encoded(), ifMatching: current.tag) { return }
+            let data = manifestData(origins.compactMap(\.stringValue), page: .object(page))
+            if try await storage.writeSummaryObject(manifestKey, data, ifMatching: current.tag) { return }
             if attempt < StatusSummaries.attempts { try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * attempt)))) }
         }
         throw CheckupError(.storage, "\(manifestKey): changed by other writers \(StatusSummaries.attempts) times in a row; the page index not updated")
@@ -106,12 +106,18 @@ enum PageIndex {
         return o
     }
 
-    /// A manifest's bytes listing `origins`, keeping every other key of `previous` (the page
-    /// index among them) as it was.
+    /// A manifest's bytes listing `origins`, keeping the page index of `previous` as it was.
     static func manifest(_ origins: [String], keeping previous: Data?) -> Data {
-        let fresh = StatusSummaries.manifestData(origins)
-        guard let previous, let old = (try? JSONValue.parse(previous))?.objectValue, let page = old[key],
-              let top = (try? JSONValue.parse(fresh))?.objectValue else { return fresh }
-        return JSONValue.object(replacing(key, with: page, in: top)).encoded()
+        manifestData(origins, page: previous.flatMap { (try? JSONValue.parse($0))?.objectValue?[key] })
+    }
+
+    /// `{"version":1,"origins":[...],"page":{...}}`, in that order (`page` left out when nil), as
+    /// `StatusSummaries.manifestData` writes the first two.
+    static func manifestData(_ origins: [String], page: JSONValue?) -> Data {
+        var top = JSONObject()
+        top.append("version", .int(Int64(StatusSummary.formatVersion)))
+        top.append("origins", .array(origins.sorted().map { .string($0) }))
+        top.append(key, page)
+        return JSONValue.object(top).encoded()
     }
 }
