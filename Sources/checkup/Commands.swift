@@ -23,12 +23,21 @@ extension Invocation {
         case .push(let name, let failed, let message): try await push(name, failed: failed, message: message)
         case .validate: return validate()
         case .initialize(let urls): try initialize(urls)
-        case .completion(let shell): print(Completion.script(for: shell), terminator: "")
-        case .manPage: print(ManPage.text, terminator: "")
-        case .help(let topic): print(Help.text(topic))
-        case .version: print("checkup \(checkupVersion)")
+        case .completion, .manPage, .help, .version: print(text ?? "", terminator: "")
         }
         return 0
+    }
+
+    /// What a command that only prints fixed text prints (help, version, completion, the man
+    /// page), else nil. `main` prints it without starting a task, so no thread pool is started.
+    var text: String? {
+        switch command {
+        case .completion(let shell): Completion.script(for: shell)
+        case .manPage: ManPage.text
+        case .help(let topic): Help.text(topic) + "\n"
+        case .version: "checkup \(checkupVersion)\n"
+        default: nil
+        }
     }
 
     /// The config file's checkup, logging to standard error.

@@ -16,7 +16,14 @@ limitMallocArenas(to: arguments.first { Invocation.commandWords.contains($0) } =
 
 let status: Int32
 do {
-    status = try await Invocation(parsing: arguments).run()
+    let invocation = try Invocation(parsing: arguments)
+    if let text = invocation.text {
+        // Before any `await`: the global executor's threads are started only by a task.
+        print(text, terminator: "")
+        status = 0
+    } else {
+        status = try await invocation.run()
+    }
 } catch let error as CheckupError where error.code == .usage {
     printError("checkup: \(error.message)")
     // The usage line of the first word that names a command, wherever it stands.
