@@ -26,6 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import maxrss  # noqa: E402  (Benchmarks/maxrss.py: a command's own peak RSS)
 import peers  # noqa: E402  (Benchmarks/peers.py: nginx, blackbox_exporter, the C loop)
 
 
@@ -35,16 +36,12 @@ def log(*a):
 
 def run_measured(argv, stdout=subprocess.DEVNULL, env=None, cwd=None):
     """Runs argv to its end; returns (wall s, user+sys s, max RSS bytes, exit status)."""
-    start = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
+    wall, usage, rss, p = maxrss.run(argv, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
     err = p.stderr.read().decode(errors='replace')
     p.stderr.close()
     if p.returncode not in (0, 1):
         raise RuntimeError('%s exited %d: %s' % (argv[0], p.returncode, err.strip()[-400:]))
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, p.returncode
+    return wall, usage.ru_utime + usage.ru_stime, rss, p.returncode
 
 
 def summary(values):

@@ -5,7 +5,7 @@ Writes an fs store of 12,960 check files (90 days x 50 endpoints, a round every 
 648,000 results) in the original's format (`<unix-nanos>-check.json`, a JSON array with a
 trailing newline, plus `index.json`), every value from a seeded generator, then runs
 `checkup summarize -c checkup.json` on it `--runs` times and prints the wall time and the max
-RSS (`wait4`) of each run against the targets of issue 14 (under 2 s and 30 MB), and the max RSS
+RSS (GNU time, Benchmarks/maxrss.py) of each run against the targets of issue 14 (under 2 s and 30 MB), and the max RSS
 of `checkup --help` for the process's baseline. It prints figures; it does not pass or fail.
 
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product checkup
@@ -24,6 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import maxrss  # noqa: E402  (Benchmarks/maxrss.py: a command's own peak RSS)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NS = 1_000_000_000
@@ -102,14 +105,10 @@ def generate(store, end_ns, days, endpoints, interval, seed):
 def run_measured(argv, cwd):
     """Runs argv with stdout and stderr to files; returns (wall seconds, max RSS MB, status, stdout, stderr, rusage)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall, usage, rss, proc = maxrss.run(argv, cwd=cwd, stdout=out, stderr=err)
         out.seek(0)
         err.seek(0)
-        return wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(), err.read().decode(), usage
+        return wall, rss / 1048576, proc.returncode, out.read().decode(), err.read().decode(), usage
 
 
 def parse_end(text):
