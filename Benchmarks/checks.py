@@ -48,12 +48,15 @@ def summary(values):
     return {'min': min(values), 'median': statistics.median(values), 'max': max(values), 'runs': values}
 
 
-def checkup_config(path, kind, n, parallel, http_url, tcp_addr, tls_addr, ca):
+def checkup_config(path, kind, n, parallel, http_url, tcp_addr, tls_addr, ca, dns_addr=None):
     checkers = []
     for i in range(n):
         if kind == 'http':
             checkers.append({'type': 'http', 'endpoint_name': 'h%d' % i, 'endpoint_url': '%s?n=%d' % (http_url, i),
                              'attempts': 1})
+        elif kind == 'dns':
+            checkers.append({'type': 'dns', 'endpoint_name': 'd%d' % i, 'endpoint_url': dns_addr,
+                             'hostname_fqdn': peers.DNS_NAME, 'attempts': 1})
         elif kind == 'tcp':
             checkers.append({'type': 'tcp', 'endpoint_name': 't%d' % i, 'endpoint_url': tcp_addr, 'attempts': 1})
         else:
@@ -92,15 +95,16 @@ class Bench:
     def checks(self, kind, n, parallel, env):
         cfg = os.path.join(self.work, 'bench-%s-%d-%d' % (kind, n, parallel), 'checkup.json')
         os.makedirs(os.path.dirname(cfg), exist_ok=True)
-        checkup_config(cfg, kind, n, parallel, env.http_url, env.tcp_addr, env.tls_addr, env.ca)
+        checkup_config(cfg, kind, n, parallel, env.http_url, env.tcp_addr, env.tls_addr, env.ca, env.dns_addr)
         workload = '%s %s checks, %d at once' % (f'{n:,}', kind.upper(), parallel)
         log(workload)
         rates, cpu, rss = self.repeat([self.args.checkup, '-c', cfg], n)
         self.record(workload, 'checkup', rates, cpu, rss)
         loop = {'http': [env.loop, env.http_url], 'tcp': [env.loop, '--connect-only', env.http_url],
-                'tls': [env.loop, '--connect-only', '--cacert', env.ca, env.https_url]}[kind]
+                'tls': [env.loop, '--connect-only', '--cacert', env.ca, env.https_url],
+                'dns': [env.ares_loop, env.dns_addr, peers.DNS_NAME]}[kind]
         rates, cpu, rss = self.repeat(loop + [str(n), str(parallel)], n)
-        self.record(workload, 'C libcurl loop', rates, cpu, rss)
+        self.record(workload, 'C c-ares loop' if kind == 'dns' else 'C libcurl loop', rates, cpu, rss)
         if kind == 'http' and shutil.which('curl'):
             cap = min(parallel, 300)  # curl's own ceiling for --parallel-max
             listing = os.path.join(self.work, 'curl-%d.txt' % n)
@@ -114,7 +118,7 @@ class Bench:
             rates = [peers.wrk_rate(env.wrk, url, parallel, self.args.wrk_seconds) for _ in range(self.args.runs)]
             self.record(workload, "wrk, 'Connection: close'", rates)
         if env.blackbox and parallel <= 100:
-            target = {'http': env.http_url, 'tcp': env.tcp_addr, 'tls': env.tls_addr}[kind]
+            target = {'http': env.http_url, 'tcp': env.tcp_addr, 'tls': env.tls_addr, 'dns': env.dns_addr}[kind]
             rates = [env.blackbox.rate(kind, target, parallel, self.args.wrk_seconds) for _ in range(self.args.runs)]
             self.record(workload, 'blackbox_exporter', rates)
 
@@ -177,14 +181,14 @@ def main():
     ap.add_argument('--quick', action='store_true', help='1,000 checks only, 1-minute `every` runs')
     ap.add_argument('--every-minutes', type=float, help='how long each `every` run lasts (default 5, quick 1)')
     ap.add_argument('--wrk-seconds', type=int, default=3)
-    ap.add_argument('--only', help='comma-separated: http,tcp,tls,startup,every')
+    ap.add_argument('--only', help='comma-separated: http,tcp,tls,dns,startup,every')
     ap.add_argument('--json', help='write every figure to this file')
     ap.add_argument('--work', help='working directory (default: a temporary one, deleted at the end)')
     args = ap.parse_args()
     args.checkup = os.path.abspath(args.checkup)
     if not os.access(args.checkup, os.X_OK):
         sys.exit('checks.py: %s is not built; run: swift build -c release' % args.checkup)
-    only = set((args.only or 'http,tcp,tls,startup,every').split(','))
+    only = set((args.only or 'http,tcp,tls,dns,startup,every').split(','))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     work = args.work or tempfile.mkdtemp(prefix='checkup-bench-')
@@ -202,6 +206,11 @@ def main():
             bench.checks('tcp', counts[-1], 100, env)
         if 'tls' in only:
             bench.checks('tls', 1000 if args.quick else 2000, 100, env)
+        if 'dns' in only:
+            if env.dns_addr:
+                bench.checks('dns', counts[-1], 100, env)
+            else:
+                log('dns: dnsmasq is not installed (Scripts/install-deps --bench); no DNS row')
         if 'startup' in only:
             bench.startup()
         if 'every' in only:

@@ -1,6 +1,7 @@
 """The peers of Benchmarks/checks.py, all on loopback: nginx (HTTP and HTTPS with a test
-certificate, which also serves as the TCP listener), the bare C libcurl loop compiled from
-curl-loop.c, wrk and prometheus-blackbox-exporter; and the Markdown table of the figures."""
+certificate, which also serves as the TCP listener), dnsmasq (DNS), the bare C libcurl loop
+compiled from curl-loop.c and the c-ares loop from ares-loop.c, wrk and
+prometheus-blackbox-exporter; and the Markdown table of the figures."""
 import os
 import platform
 import re
@@ -10,6 +11,7 @@ import subprocess
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DNS_NAME = 'bench.test'  # the name dnsmasq answers (127.0.0.1) and the DNS checks ask for
 
 
 def free_port():
@@ -65,7 +67,9 @@ class Blackbox:
                     '  http:\n    prober: http\n    timeout: 10s\n    http:\n      preferred_ip_protocol: ip4\n'
                     '  tcp:\n    prober: tcp\n    timeout: 10s\n    tcp:\n      preferred_ip_protocol: ip4\n'
                     '  tls:\n    prober: tcp\n    timeout: 10s\n    tcp:\n      preferred_ip_protocol: ip4\n'
-                    '      tls: true\n      tls_config:\n        ca_file: %s\n' % self.ca)
+                    '      tls: true\n      tls_config:\n        ca_file: %s\n'
+                    '  dns:\n    prober: dns\n    timeout: 10s\n    dns:\n      query_name: %s\n      query_type: A\n'
+                    '      transport_protocol: udp\n      preferred_ip_protocol: ip4\n' % (self.ca, DNS_NAME))
         self.port = free_port()
         self.proc = subprocess.Popen([self.binary, '--config.file=' + cfg, '--web.listen-address=127.0.0.1:%d' % self.port,
                                       '--log.level=error'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -123,6 +127,19 @@ class Peers:
         self.tls_addr = '127.0.0.1:%d' % sp
         self.loop = os.path.join(w, 'curl-loop')
         subprocess.run(['cc', '-O2', '-o', self.loop, os.path.join(HERE, 'curl-loop.c'), '-lcurl'], check=True)
+        self.dns_addr = self.ares_loop = None
+        dnsmasq = which('dnsmasq')
+        if dnsmasq:
+            # Answers DNS_NAME from its own config, nothing forwarded, no cache to fill, no log.
+            dp = free_port()
+            self.procs.append(subprocess.Popen(
+                [dnsmasq, '--keep-in-foreground', '--conf-file=/dev/null', '--pid-file=', '--no-resolv', '--no-hosts',
+                 '--bind-interfaces', '--listen-address=127.0.0.1', '--port=%d' % dp, '--address=/%s/127.0.0.1' % DNS_NAME],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_port(dp)
+            self.dns_addr = '127.0.0.1:%d' % dp
+            self.ares_loop = os.path.join(w, 'ares-loop')
+            subprocess.run(['cc', '-O2', '-o', self.ares_loop, os.path.join(HERE, 'ares-loop.c'), '-lcares'], check=True)
         bb = which('prometheus-blackbox-exporter') or which('blackbox_exporter')
         if bb and self.wrk:
             self.blackbox = Blackbox(w, bb, self.wrk, self.ca)
@@ -158,7 +175,7 @@ def markdown(report):
         report['machine']['cores'], report['machine']['cpu'], report['machine']['date'], report['runs']), '',
         '| workload | tool | rate | ratio to the C loop | CPU per check | max RSS |', '|---|---|---|---|---|---|']
     for workload, tools in report['figures'].items():
-        base = tools.get('C libcurl loop', {}).get('rate')
+        base = (tools.get('C libcurl loop') or tools.get('C c-ares loop') or {}).get('rate')
         for tool, f in tools.items():
             if 'rate' not in f:
                 continue

@@ -174,7 +174,8 @@ final class DNSResolver: Sendable {
             // NOSEARCH and NOALIASES keep resolv.conf's search list and HOSTALIASES out; NOCHECKRESP
             // hands SERVFAIL and REFUSED answers to the callback instead of retrying them, so they
             // can be reported. c-ares retries over TCP when a UDP answer is truncated.
-            guard let channel = makeChannel(flags: ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP) else { return }
+            guard let channel = makeChannel(flags: ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP,
+                                            ownServers: !query.host.isEmpty) else { return }
             let status = query.host.isEmpty ? ARES_SUCCESS : ares_set_servers_ports_csv(channel, servers ?? "")
             guard status == ARES_SUCCESS else { return end(status, failure: DNSResolver.describe(status)) }
             // Class IN (RFC 1035 §3.2.4), recursion desired (c-ares' default).
@@ -185,14 +186,25 @@ final class DNSResolver: Sendable {
             }, pointer)
         }
 
-        private func makeChannel(flags: Int32) -> ares_channel? {
+        /// A channel with these flags. With `ownServers` (the check names its server) it is
+        /// configured in full here, so c-ares reads none of resolv.conf, nsswitch.conf and
+        /// host.conf and asks no host name (about a dozen system calls a check): no servers yet,
+        /// no search domains, no sort list; the lookup order serves only host lookups, unused.
+        private func makeChannel(flags: Int32, ownServers: Bool = false) -> ares_channel? {
             var options = ares_options()
             options.flags = flags
             options.timeout = Int32(clamping: max(1, query.timeout.nanoseconds / 1_000_000))  // ARES_OPT_TIMEOUTMS
             options.tries = 1
+            var mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | (flags == 0 ? 0 : ARES_OPT_FLAGS)
+            if ownServers {
+                options.ndots = 1
+                mask |= ARES_OPT_SERVERS | ARES_OPT_DOMAINS | ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_LOOKUPS
+            }
             var made: ares_channel?
-            let mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | (flags == 0 ? 0 : ARES_OPT_FLAGS)
-            let status = ares_init_options(&made, &options, mask)
+            let status = Self.lookupOrder.withUnsafeBufferPointer { order in
+                options.lookups = ownServers ? UnsafeMutablePointer(mutating: order.baseAddress) : nil
+                return ares_init_options(&made, &options, mask)  // copies the lookup order
+            }
             guard status == ARES_SUCCESS, let made else {
                 end(status, failure: DNSResolver.describe(status))
                 return nil
@@ -200,6 +212,9 @@ final class DNSResolver: Sendable {
             channel = made
             return made
         }
+
+        /// "b": DNS only, as resolv.conf's `lookup bind`.
+        private static let lookupOrder: [CChar] = [0x62, 0]
 
         /// Records how the query ended, from a c-ares status and, when a DNS reply arrived, its
         /// bytes; `failure` describes a status that is not about the DNS reply.
