@@ -16,7 +16,8 @@ TIME = '/usr/bin/time'
 
 
 def run(argv, **popen_kwargs):
-    """Runs argv to its end: returns (wall s, rusage of the command, max RSS bytes, exit status).
+    """Runs argv to its end: returns (wall s, rusage of the command, max RSS bytes, the Popen,
+    its returncode set).
 
     popen_kwargs go to subprocess.Popen (stdout, stderr, env, cwd)."""
     if not shutil.which(TIME):

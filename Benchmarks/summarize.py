@@ -5,8 +5,8 @@ Writes an fs store of 12,960 check files (90 days x 50 endpoints, a round every 
 648,000 results) in the original's format (`<unix-nanos>-check.json`, a JSON array with a
 trailing newline, plus `index.json`), every value from a seeded generator, then runs
 `checkup summarize -c checkup.json` on it `--runs` times and prints the wall time and the max
-RSS (GNU time, Benchmarks/maxrss.py) of each run against the targets of issue 14 (under 2 s and 30 MB), and the max RSS
-of `checkup --help` for the process's baseline. It prints figures; it does not pass or fail.
+RSS (GNU time, Benchmarks/maxrss.py) of each run against the targets of issue 14 (under 2 s and
+30 MB), and the max RSS of `checkup --help` for the process's baseline. It prints figures; it does not pass or fail.
 
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product checkup
     python3 Benchmarks/summarize.py                        # about a minute
