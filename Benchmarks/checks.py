@@ -84,13 +84,18 @@ class Bench:
         log('  %-28s %-26s %s' % (workload, tool, '%.0f/s (median)' % r['median'] if r else ''))
 
     def repeat(self, argv, n):
-        walls, cpus, rsses = [], [], []
+        """Rates, CPU per check and max RSS of --runs runs, and a note when a run's exit status
+        said some checks failed (1): fast failures would pass for a fast rate otherwise."""
+        walls, cpus, rsses, failed = [], [], [], 0
         for _ in range(self.args.runs):
-            wall, cpu, rss, _ = run_measured(argv)
+            wall, cpu, rss, status = run_measured(argv)
             walls.append(wall)
             cpus.append(cpu / n * 1e6)
             rsses.append(rss)
-        return rate_of(n, walls), cpus, rsses
+            failed += status != 0
+        if failed:
+            log('  %s: some checks failed in %d of %d runs' % (os.path.basename(argv[0]), failed, self.args.runs))
+        return rate_of(n, walls), cpus, rsses, 'checks failed in %d runs' % failed if failed else ''
 
     def checks(self, kind, n, parallel, env):
         cfg = os.path.join(self.work, 'bench-%s-%d-%d' % (kind, n, parallel), 'checkup.json')
@@ -98,21 +103,22 @@ class Bench:
         checkup_config(cfg, kind, n, parallel, env.http_url, env.tcp_addr, env.tls_addr, env.ca, env.dns_addr)
         workload = '%s %s checks, %d at once' % (f'{n:,}', kind.upper(), parallel)
         log(workload)
-        rates, cpu, rss = self.repeat([self.args.checkup, '-c', cfg], n)
-        self.record(workload, 'checkup', rates, cpu, rss)
+        rates, cpu, rss, failed = self.repeat([self.args.checkup, '-c', cfg], n)
+        self.record(workload, 'checkup', rates, cpu, rss, failed)
         loop = {'http': [env.loop, env.http_url], 'tcp': [env.loop, '--connect-only', env.http_url],
                 'tls': [env.loop, '--connect-only', '--cacert', env.ca, env.https_url],
                 'dns': [env.ares_loop, env.dns_addr, peers.DNS_NAME]}[kind]
-        rates, cpu, rss = self.repeat(loop + [str(n), str(parallel)], n)
-        self.record(workload, 'C c-ares loop' if kind == 'dns' else 'C libcurl loop', rates, cpu, rss)
+        rates, cpu, rss, failed = self.repeat(loop + [str(n), str(parallel)], n)
+        self.record(workload, 'C c-ares loop' if kind == 'dns' else 'C libcurl loop', rates, cpu, rss, failed)
         if kind == 'http' and shutil.which('curl'):
             cap = min(parallel, 300)  # curl's own ceiling for --parallel-max
             listing = os.path.join(self.work, 'curl-%d.txt' % n)
             with open(listing, 'w') as f:
                 for i in range(n):
                     f.write('url = "%s?n=%d"\noutput = "/dev/null"\n' % (env.http_url, i))
-            rates, cpu, rss = self.repeat(['curl', '-sS', '-Z', '--parallel-max', str(cap), '-K', listing], n)
-            self.record(workload, 'curl -Z', rates, cpu, rss, '' if cap == parallel else '--parallel-max %d (curl caps it)' % cap)
+            rates, cpu, rss, failed = self.repeat(['curl', '-sS', '-Z', '--parallel-max', str(cap), '-K', listing], n)
+            notes = [failed] + ([] if cap == parallel else ['--parallel-max %d (curl caps it)' % cap])
+            self.record(workload, 'curl -Z', rates, cpu, rss, ', '.join(x for x in notes if x))
         if kind in ('http', 'tls') and env.wrk:
             url = env.http_url if kind == 'http' else env.https_url
             rates = [peers.wrk_rate(env.wrk, url, parallel, self.args.wrk_seconds) for _ in range(self.args.runs)]
